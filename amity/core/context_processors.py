@@ -1,0 +1,20 @@
+from django.urls import NoReverseMatch, reverse
+
+from amity.core import permissions
+from amity.core.registry import NAV_ITEMS
+
+
+def amity(request):
+    user = getattr(request, "user", None)
+    nav = []
+    for item in NAV_ITEMS:
+        try:
+            nav.append({"label": item.label, "url": reverse(item.url_name)})
+        except NoReverseMatch:
+            continue
+    return {
+        "amity_can_create": permissions.can_create(user),
+        "amity_is_admin": permissions.is_admin(user),
+        "amity_organisation": permissions.user_organisation(user),
+        "amity_nav": nav,
+    }

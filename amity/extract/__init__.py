@@ -1,0 +1,1 @@
+"""Pure-Python extraction engine. Must never import Django."""
