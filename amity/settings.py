@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "amity.partners",
     "amity.activities",
     "amity.intake",
+    "amity.suggestions",
+    "amity.monitor",
     "amity.reviews",
     "amity.api",
 ]
@@ -116,6 +118,7 @@ if os.environ.get("DATABASE_TEST_NAME"):
     # Lets several test runs share one PostgreSQL server without clashing on the test database name.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["DATABASE_TEST_NAME"]}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -135,6 +138,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

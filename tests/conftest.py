@@ -22,11 +22,15 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture
 def vufo(db):
-    return Organisation.objects.get_or_create(
+    org = Organisation.objects.get_or_create(
         key="vufo",
         defaults={"name_en": "Viet Nam Union of Friendship Organisations", "acronym": "VUFO",
                   "name_vi": "Liên hiệp các tổ chức hữu nghị Việt Nam", "kind": OrganisationKind.FRIENDSHIP_UNION},
     )[0]
+    if org.owner_id is None:
+        org.owner = org
+        org.save()
+    return org
 
 
 @pytest.fixture

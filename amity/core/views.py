@@ -18,14 +18,30 @@ from amity.core import permissions
 from amity.core.forms import JournalNoteForm
 from amity.core.models import JournalNote
 from amity.core.registry import panels_for
-from amity.extract.normalize import fold
+from django.db.models import Q
+
+from amity.core.text import search_words
+
+
+def search_terms(query: str) -> list[str]:
+    return search_words(query)[:12]
 
 
 def apply_search(queryset, query: str, field: str = "search_key"):
-    """Diacritic-insensitive search: every folded word of the query must occur in the folded names."""
-    for word in fold(query or "").split()[:12]:
-        queryset = queryset.filter(**{f"{field}__contains": word})
-    return queryset
+    """Diacritic-insensitive name search on the folded ``search_key`` (see ``build_search_key``).
+
+    A record matches when one of its names starts a word with the whole query ("tuyen qu" finds Tuyên Quang),
+    or when every query word is a whole word of its names, in any order ("nga nguyen phuong"). So "ha giang"
+    finds the province Hà Giang was merged into, but not Hậu Giang.
+    """
+    words = search_terms(query)
+    if not words:
+        return queryset
+    phrase = Q(**{f"{field}__contains": " " + " ".join(words)})
+    every_word = Q()
+    for word in words:
+        every_word &= Q(**{f"{field}__contains": f" {word} "})
+    return queryset.filter(phrase | every_word)
 
 
 class ObjectListView(ListView):
@@ -57,7 +73,7 @@ class ObjectListView(ListView):
         params = self.request.GET.copy()
         params.pop("page", None)
         context.update(
-            title=self.title or self.model._meta.verbose_name_plural.capitalize(),
+            title=self.title or self.object_list.model._meta.verbose_name_plural.capitalize(),
             columns=self.columns,
             filterset=self.filterset,
             query=self.query,

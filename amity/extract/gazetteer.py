@@ -80,8 +80,14 @@ class Gazetteer:
 
     # -- matching ---------------------------------------------------------------------------
     def scan(self, text: str, folded: str, lang: str = "en") -> tuple[list[Hit], list[Hit]]:
-        """All entity hits and title hits, each list leftmost-longest and non-overlapping."""
-        ents: list[tuple[int, int, Entry]] = []
+        """Entity hits and title hits.
+
+        Names of organisations and persons, places and countries, and titles are three layers,
+        each leftmost-longest and non-overlapping within itself: "Viet Nam" inside "Viet Nam Union
+        of Friendship Organisations" still names the country.
+        """
+        named: list[tuple[int, int, Entry]] = []
+        geo: list[tuple[int, int, Entry]] = []
         titles: list[tuple[int, int, Entry]] = []
         n = len(text)
         for end_idx, (length, entries) in self.automaton.iter(folded):
@@ -92,11 +98,12 @@ class Gazetteer:
                 continue
             span = text[start:end]
             for e in entries:
-                if not _accept(e, span, text, start, end, lang):
-                    continue
-                (titles if e.kind == TITLE else ents).append((start, end, e))
-                break
-        return _longest(ents, text), _longest(titles, text)
+                if _accept(e, span, text, start, end, lang):
+                    layer = titles if e.kind == TITLE else named if e.kind in (ORG, PERSON) else geo
+                    layer.append((start, end, e))
+        ents = _longest(named, text) + _longest(geo, text)
+        ents.sort(key=lambda h: (h.start, _PRIORITY[h.entry.kind]))
+        return ents, _longest(titles, text)
 
 
 _PRIORITY = {ORG: 0, PERSON: 1, PLACE: 2, REGION: 2, COUNTRY: 3, DEMONYM: 4, TITLE: 5}

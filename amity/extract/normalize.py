@@ -74,3 +74,4 @@ def normalize_text(text: str) -> str:
     text = _CONTROL.sub("", text)
     text = _HSPACE.sub(" ", text)
     return _MANY_NL.sub("\n\n", text).strip()
+

@@ -87,11 +87,22 @@ def decode_bytes(data: bytes) -> Document:
         return Document(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
         pos = exc.start
+    repaired = data.decode("utf-8", errors="replace")
+    bad = repaired.count("\ufffd")
+    if bad <= max(3, len(repaired) // 200) and _has_utf8_multibyte(data):
+        return Document(repaired, [f"invalid UTF-8 at byte {pos}; {bad} bad sequence(s) replaced"])
     try:
         text = data.decode("cp1258")
         return Document(text, [f"invalid UTF-8 at byte {pos}; decoded as cp1258"])
     except UnicodeDecodeError:
         return Document(data.decode("latin-1"), [f"invalid UTF-8 at byte {pos}; decoded as latin-1"])
+
+
+def _has_utf8_multibyte(data: bytes) -> bool:
+    """Some valid multi-byte UTF-8 sequences: the file is UTF-8 with a few bad bytes."""
+    import re
+
+    return re.search(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}", data[:65536]) is not None
 
 
 def _looks_html(data: bytes) -> bool:
@@ -123,7 +134,11 @@ def _html(data: bytes) -> Document:
 
 
 def _pdf(data: bytes) -> Document:
+    import logging
+
     import pypdf
+
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)   # its warnings would break the one-line rule
 
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))

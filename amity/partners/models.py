@@ -22,6 +22,7 @@ from simple_history.models import HistoricalRecords
 
 from amity.core.models import OwnedModel, OwnedQuerySet
 from amity.core.validators import validate_no_control, validate_plain_name
+from amity.core.text import search_words
 from amity.extract.normalize import fold
 from amity.partners.choices import LEVEL_RANK, OrganisationKind, PartnershipLevel, ProvinceKind
 
@@ -30,17 +31,17 @@ iso3_validator = RegexValidator(r"^[A-Z]{3}$", _("Enter a three-letter ISO 3166-
 
 
 def build_search_key(*values) -> str:
-    """Join folded names and aliases with a separator no query can span."""
+    """Folded names and aliases, punctuation removed, each name framed by spaces and separated by "|" so
+    that a phrase query cannot run from one name into the next (see ``amity.core.views.apply_search``)."""
     parts: list[str] = []
     for value in values:
         if not value:
             continue
-        if isinstance(value, list | tuple):
-            parts.extend(fold(v) for v in value if v)
-        else:
-            parts.append(fold(str(value)))
-    seen = dict.fromkeys(p for p in parts if p)
-    return " | ".join(seen)
+        for item in value if isinstance(value, list | tuple) else [value]:
+            words = search_words(str(item))
+            if words:
+                parts.append(" ".join(words))
+    return " " + " | ".join(dict.fromkeys(parts)) + " " if parts else ""
 
 
 def clean_aliases(values) -> list[str]:

@@ -56,8 +56,9 @@ def load_reference(stdout=None) -> Counter:
                   "kind": OrganisationKind.FRIENDSHIP_UNION},
     )
     countries = load_countries(vufo, counts)
-    if vufo.home_country_id is None:
-        vufo.home_country = countries.get("VN")
+    if vufo.home_country_id is None or vufo.owner_id is None:
+        vufo.home_country = vufo.home_country or countries.get("VN")
+        vufo.owner = vufo  # VUFO's Editors maintain the reference data, VUFO's own record included
         vufo.save()
     load_partnerships(countries, counts)
     provinces = load_provinces(vufo, counts)

@@ -57,8 +57,10 @@ def build() -> list[tuple[str, str, str, str]]:
     # the hand list wins on flags
     with extra.open(encoding="utf-8") as fh:
         for row in csv.reader(fh, delimiter="\t"):
-            if row and not row[0].startswith("#") and len(row) > 3:
-                rows[(row[0], row[1])] = (row[0], row[1], row[2], row[3])
+            if row and not row[0].startswith("#") and len(row) > 3 and row[3]:
+                old = rows.get((row[0], row[1]), ("", "", "", ""))[3]
+                flags = ",".join(sorted(set(filter(None, old.split(",") + row[3].split(",")))))
+                rows[(row[0], row[1])] = (row[0], row[1], row[2], flags)
     return sorted(rows.values())
 
 

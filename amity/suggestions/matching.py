@@ -1,0 +1,111 @@
+"""Entity matching: the best existing record for an extracted name.
+
+Names and aliases are folded (``amity.extract.normalize.fold``) and compared with rapidfuzz; an index is built
+once per batch (one document, one page) and reused for every name in it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from amity.extract.normalize import fold
+
+PROPOSE_AT = 85.0  # a match is proposed from this score (0-100)
+EXACT = 100.0
+
+
+@dataclass
+class Match:
+    obj: object
+    score: float
+    matched: str
+
+
+class NameIndex:
+    """Folded names and aliases of one model's records, matched with rapidfuzz."""
+
+    def __init__(self, model, queryset=None):
+        self.model = model
+        self.keys: list[str] = []
+        self.ids: list[int] = []
+        self.exact: dict[str, int] = {}
+        self._objects: dict[int, object] = {}
+        for obj in (queryset if queryset is not None else model.objects.all()):
+            for name in names_of(obj):
+                key = fold(name)
+                if not key:
+                    continue
+                self.keys.append(key)
+                self.ids.append(obj.pk)
+                self.exact.setdefault(key, obj.pk)
+            self._objects[obj.pk] = obj
+
+    def get(self, pk):
+        return self._objects.get(pk)
+
+    def add(self, obj) -> None:
+        for name in names_of(obj):
+            key = fold(name)
+            if key:
+                self.keys.append(key)
+                self.ids.append(obj.pk)
+                self.exact.setdefault(key, obj.pk)
+        self._objects[obj.pk] = obj
+
+    def best(self, name: str, cutoff: float = PROPOSE_AT) -> Match | None:
+        key = fold(name)
+        if not key or not self.keys:
+            return None
+        if key in self.exact:
+            return Match(self._objects[self.exact[key]], EXACT, key)
+        found = process.extractOne(key, self.keys, scorer=fuzz.token_sort_ratio, score_cutoff=cutoff)
+        if not found:
+            return None
+        matched, score, index = found
+        # Short strings (acronyms) match too easily: require near-identity.
+        if min(len(key), len(matched)) <= 5 and score < 95:
+            return None
+        return Match(self._objects[self.ids[index]], round(float(score), 1), matched)
+
+
+def names_of(obj) -> list[str]:
+    """Every name a partner record is known by."""
+    names = []
+    for attr in ("name_en", "name_vi", "full_name", "acronym", "official_name"):
+        value = getattr(obj, attr, "")
+        if value:
+            names.append(value)
+    names.extend(getattr(obj, "aliases", None) or [])
+    return names
+
+
+class Indexes:
+    """Lazily built indexes for one batch (organisations, people, countries)."""
+
+    def __init__(self):
+        self._cache: dict[str, NameIndex] = {}
+        self._countries = None
+
+    def organisations(self) -> NameIndex:
+        if "org" not in self._cache:
+            from amity.partners.models import Organisation
+
+            self._cache["org"] = NameIndex(Organisation, Organisation.objects.only(
+                "id", "name_en", "name_vi", "acronym", "aliases"))
+        return self._cache["org"]
+
+    def persons(self) -> NameIndex:
+        if "person" not in self._cache:
+            from amity.partners.models import Person
+
+            self._cache["person"] = NameIndex(Person, Person.objects.only("id", "full_name", "name_vi", "aliases"))
+        return self._cache["person"]
+
+    def country(self, iso2: str):
+        if self._countries is None:
+            from amity.partners.models import Country
+
+            self._countries = {c.iso2: c for c in Country.objects.all()}
+        return self._countries.get((iso2 or "").upper())

@@ -1,0 +1,758 @@
+"""Creating suggestions from a document's extraction, and reviewing them (accept, merge, reject).
+
+Entry points:
+- ``suggest_from_document(document)``: the intake pipeline calls it after extraction and linking.
+- ``accept(suggestion, user, payload=None)``, ``merge_into(suggestion, target, user)``,
+  ``reject(suggestion, user, comment="")`` and ``bulk(ids, action, user)``.
+
+Every function that writes runs in a transaction; a refused review raises ``ReviewError`` with a message for
+the reviewer and leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import hashlib
+import re
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from amity.core import permissions
+from amity.core.models import Citation, JournalNote, Source
+from amity.extract.normalize import fold
+from amity.suggestions.matching import EXACT, PROPOSE_AT, Indexes
+from amity.suggestions.models import Kind, RejectedFingerprint, Status, Suggestion, SuggestionEvidence
+
+MERGE_WINDOW_DAYS = 3  # events of one type this close, sharing a participant, are one activity
+HOME_COUNTRY = "VN"  # shares every event; never enough on its own to call two events the same
+
+
+class ReviewError(Exception):
+    """A review action that cannot be done, with a message for the reviewer."""
+
+
+# ---- fingerprints and dates ---------------------------------------------------------------------------------
+
+
+def fingerprint(kind: str, *parts) -> str:
+    def norm(part):
+        if isinstance(part, list | tuple | set):
+            return ",".join(sorted(fold(str(p)) for p in part if p))
+        return fold(str(part)) if part not in (None, "") else ""
+
+    raw = "|".join([kind, *(norm(p) for p in parts)])
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def parse_partial_date(value) -> tuple[dt.date | None, str]:
+    """'2025-03-04' -> (date, 'day'); '2025-03' -> (1 March, 'month'); '2025' -> (1 Jan, 'year')."""
+    if not value:
+        return None, "day"
+    if isinstance(value, dt.date):
+        return value, "day"
+    value = str(value).strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return dt.date.fromisoformat(value), "day"
+        if re.fullmatch(r"\d{4}-\d{2}", value):
+            return dt.date(int(value[:4]), int(value[5:7]), 1), "month"
+        if re.fullmatch(r"\d{4}", value):
+            return dt.date(int(value), 1, 1), "year"
+    except ValueError:
+        return None, "day"
+    return None, "day"
+
+
+# ---- sentences ----------------------------------------------------------------------------------------------
+
+
+class SentenceFinder:
+    """The sentence around an evidence span, with the span's offsets relative to that sentence."""
+
+    def __init__(self, text: str):
+        from amity.extract.sentences import split
+
+        self.text = text or ""
+        self.spans = split(self.text) if self.text else []
+        self.starts = [s for s, _e in self.spans]
+
+    def around(self, evidence) -> tuple[str, int, int]:
+        try:
+            start, end = int(evidence.get("start", 0)), int(evidence.get("end", 0))
+        except (AttributeError, TypeError, ValueError):
+            return "", 0, 0
+        if not self.text or start < 0 or end > len(self.text) or end < start:
+            return "", 0, 0
+        i = bisect.bisect_right(self.starts, start) - 1
+        if i >= 0:
+            s_start, s_end = self.spans[i]
+            s_end = max(s_end, end)
+        else:
+            s_start, s_end = start, end
+        sentence = self.text[s_start:s_end]
+        if len(sentence) > 1500:  # a run-on "sentence" (a table); keep a window around the span
+            w_start = max(s_start, start - 600)
+            sentence, s_start = self.text[w_start:min(s_end, end + 600)], w_start
+        return sentence, start - s_start, end - s_start
+
+
+# ---- building suggestions from an extraction ---------------------------------------------------------------
+
+
+class Builder:
+    """Turns one document's extraction into suggestions (one per fact, grouped across documents)."""
+
+    def __init__(self, document, indexes: Indexes | None = None):
+        self.document = document
+        self.extraction = document.extraction or {}
+        self.idx = indexes or Indexes()
+        self.sentences = SentenceFinder(document.text or "")
+        self.doc_date = getattr(document, "date", None)
+        self.vi = (getattr(document, "language", "") or "").startswith("vi")
+        self.rejected = set()
+        self.touched: list[Suggestion] = []
+        self._consumed_money: set[int] = set()
+
+    def run(self) -> list[Suggestion]:
+        ex = self.extraction
+        if not isinstance(ex, dict):
+            return []
+        for item in _items(ex, "organizations"):
+            self.organisation(item)
+        for item in _items(ex, "persons"):
+            self.person(item)
+        for item in _items(ex, "events"):
+            self.event(item)
+        for i, item in enumerate(_items(ex, "money")):
+            if i not in self._consumed_money:
+                self.figure(item, money=True)
+        for item in _items(ex, "figures"):
+            self.figure(item)
+        return self.touched
+
+    # -- one fact ---------------------------------------------------------------------------------------------
+
+    def add(self, kind, fp, label, payload, evidence, *, date=None, countries=(), match=None, merge_query=None):
+        """Create the suggestion or add this document as one more source of an existing one."""
+        if RejectedFingerprint.objects.filter(fingerprint=fp).exists():
+            return None
+        sentence, start, end = self.sentences.around(evidence or {})
+        suggestion = Suggestion.objects.filter(fingerprint=fp).first()
+        if suggestion is None and merge_query is not None:
+            suggestion = merge_query()
+        created = False
+        if suggestion is None:
+            suggestion = Suggestion(kind=kind, fingerprint=fp, label=label[:500], payload=payload, date=date)
+            if match is not None:
+                suggestion.best_match = match.obj
+                suggestion.match_score = match.score
+            try:
+                with transaction.atomic():
+                    suggestion.save()
+            except IntegrityError:  # created meanwhile by a parallel ingestion
+                suggestion = Suggestion.objects.get(fingerprint=fp)
+            else:
+                created = True
+        elif suggestion.is_pending and kind in (Kind.ACTIVITY, Kind.AID_COMMITMENT):
+            _union_participants(suggestion, payload)
+        if countries:
+            found = [c for c in (self.idx.country(iso) for iso in countries) if c is not None]
+            if found:
+                suggestion.countries.add(*found)
+        ev, ev_created = SuggestionEvidence.objects.get_or_create(
+            suggestion=suggestion, document=self.document,
+            defaults={"sentence": sentence[:5000], "start": start, "end": end},
+        )
+        if ev_created and not created and suggestion.status in (Status.ACCEPTED, Status.MERGED):
+            record = suggestion.created_record
+            if record is not None:
+                cite(record, [ev])
+        self.touched.append(suggestion)
+        return suggestion
+
+    def organisation(self, item):
+        name = _clean_name(item.get("canonical") or item.get("name"))
+        if not name:
+            return
+        index = self.idx.organisations()
+        match = index.best(name)
+        written = _clean_name(item.get("name"))
+        if (match is None or match.score < EXACT) and written and written != name:
+            other = index.best(written)
+            if other and (match is None or other.score > match.score):
+                match = other
+        if match and match.score >= EXACT:
+            return  # already known: the pipeline links it as a mention
+        from amity.partners.choices import OrganisationKind
+
+        kind = item.get("kind") if item.get("kind") in OrganisationKind.values else OrganisationKind.OTHER
+        country = (item.get("country") or "").upper()[:2]
+        payload = {"name_en": "" if self.vi else name, "name_vi": name if self.vi else "", "acronym": "",
+                   "kind": kind, "home_country": country}
+        self.add(Kind.ORGANISATION, fingerprint(Kind.ORGANISATION, name), name, payload, item.get("evidence"),
+                 countries=[country] if country else (), match=match)
+
+    def person(self, item):
+        name = _clean_name(item.get("name"))
+        if not name:
+            return
+        match = self.idx.persons().best(name)
+        title = _clean_name(item.get("title"))
+        org = _clean_name(item.get("org"))
+        if not (match and match.score >= EXACT):
+            payload = {"full_name": name, "name_vi": "", "country": ""}
+            self.add(Kind.PERSON, fingerprint(Kind.PERSON, name), name, payload, item.get("evidence"), match=match)
+        if title:
+            self.post(name, title, org, item.get("evidence"), match)
+
+    def post(self, name, title, org, evidence, person_match):
+        from amity.partners.models import Post
+
+        if person_match and person_match.score >= EXACT:
+            posts = Post.objects.filter(person=person_match.obj).select_related("organisation")
+            for post in posts:
+                if fold(post.title) == fold(title) and (not org or not post.organisation_id
+                                                        or fold(str(post.organisation.name_en)) == fold(org)):
+                    return  # the post is already recorded
+        date = self.doc_date
+        payload = {"person": name, "title": title, "organisation": org,
+                   "date_from": date.isoformat() if date else ""}
+        label = f"{name} — {title}" + (f", {org}" if org else "")
+        self.add(Kind.POST, fingerprint(Kind.POST, name, title, org), label, payload, evidence, date=date)
+
+    def event(self, item):
+        typ = str(item.get("type") or "other")[:40]
+        date, precision = parse_partial_date(item.get("date"))
+        if date is None and self.doc_date:
+            date, precision = self.doc_date, "day"
+        countries = sorted({str(c).upper()[:2] for c in item.get("countries") or [] if c})
+        orgs = [n for n in (_clean_name(o) for o in item.get("organizations") or []) if n]
+        persons = [n for n in (_clean_name(p) for p in item.get("persons") or []) if n]
+        summary = " ".join(str(item.get("summary") or "").split())[:1000]
+        evidence = item.get("evidence") or {}
+        if typ == "partnership_upgrade":
+            return self.partnership_change(item, countries, date, evidence)
+        kind = Kind.AID_COMMITMENT if typ == "aid_commitment" else Kind.ACTIVITY
+        payload = {"type": typ, "title": _event_title(typ, summary, countries, orgs, persons),
+                   "start": date.isoformat() if date else "", "precision": precision, "end": "",
+                   "location": str(item.get("location") or "")[:200], "countries": countries,
+                   "organisations": orgs, "persons": persons, "summary": summary}
+        if kind == Kind.AID_COMMITMENT:
+            money = self._money_in(evidence)
+            payload.update(amount=money.get("amount"), currency=money.get("currency") or "",
+                           about=str(money.get("about") or summary)[:500])
+        fp = fingerprint(kind, typ, date.isoformat() if date else "", countries, orgs, persons)
+        self.add(kind, fp, payload["title"], payload, evidence, date=date, countries=countries,
+                 match=_activity_match(kind, typ, date, countries, orgs, persons, self.idx),
+                 merge_query=lambda: _similar_event(kind, typ, date, countries, orgs, persons))
+
+    def partnership_change(self, item, countries, date, evidence):
+        partners = [c for c in countries if c != HOME_COUNTRY]
+        if not partners:
+            return
+        sentence, _s, _e = self.sentences.around(evidence)
+        level = detect_level(" ".join([sentence, str(item.get("summary") or "")]))
+        for iso2 in partners:
+            country = self.idx.country(iso2)
+            label = f"{country or iso2}: {level or '?'}"
+            payload = {"country": iso2, "level": level, "date_from": date.isoformat() if date else ""}
+            self.add(Kind.PARTNERSHIP_CHANGE, fingerprint(Kind.PARTNERSHIP_CHANGE, iso2, level), label, payload,
+                     evidence, date=date, countries=[iso2])
+
+    def figure(self, item, money=False):
+        value = item.get("amount") if money else item.get("value")
+        if value in (None, ""):
+            return
+        unit = str(item.get("currency") if money else item.get("unit") or "")[:40]
+        about = " ".join(str(item.get("about") or "").split())[:500]
+        countries = [c for c in self.extraction.get("countries") or [] if isinstance(c, str)]
+        subject = next((c.upper() for c in countries if c.upper() != HOME_COUNTRY), HOME_COUNTRY)
+        payload = {"value": value, "unit": unit, "about": about, "country": subject,
+                   "date": self.doc_date.isoformat() if self.doc_date else ""}
+        label = f"{_fmt_number(value)} {unit} — {about}".strip(" —")
+        self.add(Kind.FIGURE, fingerprint(Kind.FIGURE, _fmt_number(value), unit, about[:120]), label, payload,
+                 item.get("evidence"), date=self.doc_date, countries=[subject])
+
+    def _money_in(self, evidence) -> dict:
+        try:
+            start, end = int(evidence.get("start", -1)), int(evidence.get("end", -1))
+        except (AttributeError, TypeError, ValueError):
+            return {}
+        # The money item inside (or in the same sentence as) the event's evidence.
+        sentence, s, _e = self.sentences.around(evidence)
+        s_start, s_end = start - s, start - s + len(sentence)
+        for i, money in enumerate(_items(self.extraction, "money")):
+            ev = money.get("evidence") or {}
+            try:
+                m_start = int(ev.get("start", -1))
+            except (TypeError, ValueError):
+                continue
+            if (start <= m_start < end) or (s_start <= m_start < s_end):
+                self._consumed_money.add(i)
+                return money
+        return {}
+
+
+def suggest_from_document(document, indexes: Indexes | None = None) -> list[Suggestion]:
+    """POST_EXTRACT hook: one suggestion per new fact in ``document`` (or one more source of a known one)."""
+    if not getattr(document, "pk", None) or not getattr(document, "extraction", None):
+        return []
+    with transaction.atomic():
+        return Builder(document, indexes).run()
+
+
+# ---- helpers for building ----------------------------------------------------------------------------------
+
+
+def _items(extraction, key) -> list[dict]:
+    value = extraction.get(key) if isinstance(extraction, dict) else None
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _clean_name(value) -> str:
+    value = " ".join(str(value or "").split())[:300]
+    if not value or re.search(r"[<>]|javascript:|[\x00-\x1f\x7f]", value, re.IGNORECASE):
+        return ""
+    return value
+
+
+def _fmt_number(value) -> str:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return str(int(number)) if number.is_integer() else f"{number:g}"
+
+
+def _event_title(typ, summary, countries, orgs, persons) -> str:
+    label = typ.replace("_", " ").capitalize()
+    who = ", ".join((persons + orgs)[:3] or countries[:4])
+    if summary:
+        short = summary if len(summary) <= 140 else summary[:137].rsplit(" ", 1)[0] + "…"
+        return f"{label}: {short}"
+    return f"{label}: {who}" if who else label
+
+
+_LEVELS = [
+    ("comprehensive_strategic", r"comprehensive strategic|chien luoc toan dien"),
+    ("strategic", r"strategic partner|doi tac chien luoc"),
+    ("comprehensive", r"comprehensive partner|doi tac toan dien"),
+]
+
+
+def detect_level(text: str) -> str:
+    folded = fold(text)
+    for level, pattern in _LEVELS:
+        if re.search(pattern, folded):
+            return level
+    return ""
+
+
+def _participants(payload) -> set[str]:
+    return ({f"c:{c}" for c in payload.get("countries") or [] if c != HOME_COUNTRY}
+            | {f"o:{fold(o)}" for o in payload.get("organisations") or []}
+            | {f"p:{fold(p)}" for p in payload.get("persons") or []})
+
+
+def _similar_event(kind, typ, date, countries, orgs, persons):
+    """A pending or reviewed event of the same type, a few days apart, sharing a participant."""
+    if date is None:
+        return None
+    mine = _participants({"countries": countries, "organisations": orgs, "persons": persons})
+    if not mine:
+        return None
+    window = dt.timedelta(days=MERGE_WINDOW_DAYS)
+    candidates = Suggestion.objects.filter(kind=kind, date__range=(date - window, date + window)).exclude(
+        status=Status.REJECTED)
+    best, best_shared = None, 0
+    for candidate in candidates.order_by("id")[:200]:
+        if candidate.payload.get("type") != typ:
+            continue
+        shared = len(mine & _participants(candidate.payload))
+        if shared > best_shared:
+            best, best_shared = candidate, shared
+    return best
+
+
+def _union_participants(suggestion, payload) -> None:
+    changed = False
+    for key in ("countries", "organisations", "persons"):
+        current = list(suggestion.payload.get(key) or [])
+        folded = {fold(v) for v in current}
+        for value in payload.get(key) or []:
+            if fold(value) not in folded:
+                current.append(value)
+                folded.add(fold(value))
+                changed = True
+        suggestion.payload[key] = current
+    if changed:
+        suggestion.save(update_fields=["payload", "updated_at"])
+
+
+def _activity_match(kind, typ, date, countries, orgs, persons, idx):
+    """An existing Activity that looks like the same event (same type, close dates, a shared participant)."""
+    try:
+        from amity.activities.models import Activity
+    except ImportError:
+        return None
+    if date is None:
+        return None
+    window = dt.timedelta(days=MERGE_WINDOW_DAYS)
+    try:
+        candidates = Activity.objects.filter(start__range=(date - window, date + window))
+        if typ and typ != "visit":
+            candidates = candidates.filter(type=activity_type(typ))
+        candidates = list(candidates[:100])
+    except Exception:  # noqa: BLE001 - the register's schema is not ours; never block ingestion on it
+        return None
+    mine = _participants({"countries": countries, "organisations": orgs, "persons": persons})
+    from amity.suggestions.matching import Match
+
+    for activity in candidates:
+        theirs = set()
+        for rel, prefix, attr in (("countries", "c", "iso2"), ("organisations", "o", None), ("persons", "p", None)):
+            manager = getattr(activity, rel, None)
+            if manager is None or not hasattr(manager, "all"):
+                continue
+            for obj in manager.all():
+                theirs.add(f"{prefix}:{getattr(obj, attr)}" if attr else f"{prefix}:{fold(str(obj))}")
+        theirs.discard(f"c:{HOME_COUNTRY}")
+        if mine & theirs:
+            return Match(activity, 90.0, str(activity))
+    return None
+
+
+_EVENT_TO_ACTIVITY = {"agreement_signed": "signing", "election_appointment": "election",
+                      "anniversary_celebration": "anniversary"}
+
+
+def activity_type(event_type, location="") -> str:
+    """The register's activity type for an engine event type ("visit" -> incoming or outgoing visit)."""
+    try:
+        from amity.activities.choices import ActivityType
+    except ImportError:
+        return event_type or "other"
+    event_type = _EVENT_TO_ACTIVITY.get(event_type, event_type or "other")
+    if event_type == "visit":
+        return ActivityType.VISIT_IN if _in_viet_nam(location) else ActivityType.VISIT_OUT
+    return event_type if event_type in ActivityType.values else ActivityType.OTHER
+
+
+def _in_viet_nam(location) -> bool:
+    """Unknown locations count as Viet Nam: most reports are of delegations received here."""
+    folded = fold(location or "")
+    if not folded or "viet nam" in folded or "vietnam" in folded:
+        return True
+    from amity.partners.models import Country
+
+    return not any(folded == fold(c.name_en) for c in Country.objects.exclude(iso2=HOME_COUNTRY).only("name_en"))
+
+
+# ---- citing ---------------------------------------------------------------------------------------------------
+
+
+def source_for(evidence: SuggestionEvidence) -> Source:
+    document = evidence.document
+    url = getattr(document, "url", "") or ""
+    if not url and hasattr(document, "get_absolute_url"):
+        try:
+            url = document.get_absolute_url()
+        except Exception:  # noqa: BLE001
+            url = ""
+    title = (getattr(document, "title", "") or "")[:500]
+    source = Source.objects.filter(url=url, title=title, quote=evidence.sentence[:5000]).first()
+    return source or Source.objects.create(url=url[:1000], title=title, date=getattr(document, "date", None),
+                                           quote=evidence.sentence[:5000])
+
+
+def cite(record, evidence) -> int:
+    """Cite every document behind a suggestion on the record it became."""
+    ct = ContentType.objects.get_for_model(record)
+    n = 0
+    for ev in evidence:
+        _c, created = Citation.objects.get_or_create(source=source_for(ev), content_type=ct, object_id=record.pk)
+        n += created
+    return n
+
+
+# ---- reviewing ------------------------------------------------------------------------------------------------
+
+
+def _require_reviewer(user):
+    if not permissions.can_create(user):
+        raise PermissionDenied(_("Only editors and administrators review suggestions."))
+
+
+def _lock(suggestion) -> Suggestion:
+    locked = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if locked.status != Status.PENDING:
+        raise ReviewError(_("This suggestion was already reviewed (%(status)s).")
+                          % {"status": locked.get_status_display()})
+    return locked
+
+
+def _finish(suggestion, user, status, record=None, comment=""):
+    suggestion.status = status
+    suggestion.reviewed_by = user
+    suggestion.reviewed_at = timezone.now()
+    if comment:
+        suggestion.comment = comment[:1000]
+    if record is not None:
+        suggestion.created_record = record
+    suggestion.save()
+
+
+def accept(suggestion: Suggestion, user, payload: dict | None = None):
+    """Create the record the suggestion describes, citing every document behind it."""
+    _require_reviewer(user)
+    try:
+        with transaction.atomic():
+            suggestion = _lock(suggestion)
+            if payload is not None:
+                suggestion.payload = {**suggestion.payload, **payload}
+            record = ACCEPTORS[suggestion.kind](suggestion, user)
+            cite(record, suggestion.evidence.select_related("document"))
+            _finish(suggestion, user, Status.ACCEPTED, record)
+    except ValidationError as exc:
+        raise ReviewError("; ".join(exc.messages)) from exc
+    return record
+
+
+def merge_into(suggestion: Suggestion, target, user):
+    """Link the suggestion to an existing record: its name becomes an alias, its documents citations."""
+    _require_reviewer(user)
+    allowed = MERGE_TARGETS.get(suggestion.kind)
+    if target is None or allowed is None or target._meta.label_lower not in allowed:
+        raise ReviewError(_("A suggestion of this kind cannot be merged into that record."))
+    if hasattr(target, "owner_id") and not permissions.can_edit(user, target):
+        raise PermissionDenied(_("Only editors of the owner organisation can change this record."))
+    with transaction.atomic():
+        suggestion = _lock(suggestion)
+        if suggestion.kind in (Kind.ORGANISATION, Kind.PERSON):
+            add_alias(target, suggestion.label)
+        cite(target, suggestion.evidence.select_related("document"))
+        _finish(suggestion, user, Status.MERGED, target)
+    return target
+
+
+def reject(suggestion: Suggestion, user, comment: str = ""):
+    _require_reviewer(user)
+    with transaction.atomic():
+        suggestion = _lock(suggestion)
+        RejectedFingerprint.objects.get_or_create(
+            fingerprint=suggestion.fingerprint,
+            defaults={"kind": suggestion.kind, "label": suggestion.label[:500], "rejected_by": user})
+        _finish(suggestion, user, Status.REJECTED, comment=comment)
+    return suggestion
+
+
+def bulk(ids, action: str, user) -> tuple[int, list[str]]:
+    """Accept or reject many suggestions; each one in its own transaction. Returns (done, errors)."""
+    _require_reviewer(user)
+    done, errors = 0, []
+    for suggestion in Suggestion.objects.filter(pk__in=list(ids)[:500], status=Status.PENDING).order_by("id"):
+        try:
+            if action == "accept":
+                accept(suggestion, user)
+            elif action == "reject":
+                reject(suggestion, user)
+            elif action == "merge" and suggestion.best_match is not None:
+                merge_into(suggestion, suggestion.best_match, user)
+            else:
+                raise ReviewError(_("Nothing to do."))
+            done += 1
+        except (ReviewError, PermissionDenied) as exc:
+            errors.append(f"{suggestion.label}: {exc}")
+    return done, errors
+
+
+def add_alias(record, name: str) -> None:
+    from amity.suggestions.matching import names_of
+
+    name = _clean_name(name)
+    if not name or fold(name) in {fold(n) for n in names_of(record)}:
+        return
+    record.aliases = [*(record.aliases or []), name]
+    record.save()
+
+
+# ---- per kind: what accepting creates -------------------------------------------------------------------------
+
+
+def _owner(user):
+    return permissions.user_organisation(user)
+
+
+def _date(value, default=None) -> dt.date | None:
+    date, _precision = parse_partial_date(value)
+    return date or default
+
+
+def _country(iso2):
+    from amity.partners.models import Country
+
+    return Country.objects.filter(iso2=(iso2 or "").upper()[:2]).first() if iso2 else None
+
+
+def _find_org(name):
+    name = _clean_name(name)
+    if not name:
+        return None
+    match = Indexes().organisations().best(name, cutoff=95)
+    if match:
+        return match.obj
+    return None
+
+
+def _find_person(name):
+    from amity.partners.models import Person
+
+    name = _clean_name(name)
+    if not name:
+        return None
+    key = fold(name)
+    person = Person.objects.filter(name_key=key).first()
+    if person:
+        return person
+    match = Indexes().persons().best(name, cutoff=95)
+    return match.obj if match else None
+
+
+def _accept_organisation(suggestion, user):
+    from amity.partners.models import Organisation
+
+    p = suggestion.payload
+    org = Organisation(name_en=_clean_name(p.get("name_en")), name_vi=_clean_name(p.get("name_vi")),
+                       acronym=_clean_name(p.get("acronym"))[:40], kind=p.get("kind") or "other",
+                       home_country=_country(p.get("home_country")), owner=_owner(user),
+                       created_by=user, updated_by=user)
+    org.full_clean(exclude=["key"])
+    org.save()
+    return org
+
+
+def _accept_person(suggestion, user):
+    from amity.partners.models import Person
+
+    p = suggestion.payload
+    person = Person(full_name=_clean_name(p.get("full_name")), name_vi=_clean_name(p.get("name_vi")),
+                    country=_country(p.get("country")), owner=_owner(user), created_by=user, updated_by=user)
+    person.full_clean()
+    person.save()
+    return person
+
+
+def _accept_post(suggestion, user):
+    from amity.partners.models import Person, Post
+
+    p = suggestion.payload
+    person = _find_person(p.get("person"))
+    if person is None:
+        person = Person(full_name=_clean_name(p.get("person")), owner=_owner(user), created_by=user,
+                        updated_by=user)
+        person.full_clean()
+        person.save()
+    elif not permissions.can_edit(user, person):
+        raise PermissionDenied(_("Only editors of the owner organisation can change this record."))
+    post = Post(person=person, title=_clean_name(p.get("title")), organisation=_find_org(p.get("organisation")),
+                date_from=_date(p.get("date_from"), timezone.localdate()))
+    post.full_clean()
+    post.save()
+    return post
+
+
+def _names_to_objects(names, finder):
+    out = []
+    for name in names or []:
+        obj = finder(name)
+        if obj is not None and obj not in out:
+            out.append(obj)
+    return out
+
+
+def _accept_activity(suggestion, user):
+    try:
+        from amity.activities.services import create_activity
+    except ImportError as exc:
+        raise ReviewError(_("The activity register is not available yet.")) from exc
+    p = suggestion.payload
+    start = _date(p.get("start"))
+    if start is None:
+        raise ReviewError(_("Give the activity a start date before accepting it."))
+    countries = [c for c in (_country(iso) for iso in p.get("countries") or []) if c]
+    money = {}
+    if suggestion.kind == Kind.AID_COMMITMENT and p.get("amount") not in (None, ""):
+        money = {"money_amount": p.get("amount"), "money_currency": (p.get("currency") or "")[:3],
+                 "money_kind": "aid_pledge"}
+    return create_activity(
+        user=user, type=activity_type(p.get("type"), p.get("location")), title=_clean_name(p.get("title")) or suggestion.label[:300],
+        start=start, precision=p.get("precision") or "day", end=_date(p.get("end")),
+        countries=countries, organisations=_names_to_objects(p.get("organisations"), _find_org),
+        persons=_names_to_objects(p.get("persons"), _find_person), summary=p.get("summary") or "",
+        sources=[source_for(ev) for ev in suggestion.evidence.select_related("document")], **money,
+    )
+
+
+def _accept_partnership(suggestion, user):
+    from amity.partners.choices import PartnershipLevel
+    from amity.partners.models import Partnership
+
+    p = suggestion.payload
+    country = _country(p.get("country"))
+    if country is None:
+        raise ReviewError(_("Choose the country whose partnership changed."))
+    if not permissions.can_edit(user, country):
+        raise PermissionDenied(_("Only editors of the owner organisation can change this record."))
+    if p.get("level") not in PartnershipLevel.values:
+        raise ReviewError(_("Choose the new partnership level before accepting."))
+    date_from = _date(p.get("date_from"))
+    if date_from is None:
+        raise ReviewError(_("Give the date of the change before accepting."))
+    existing = Partnership.objects.filter(country=country, date_from=date_from).first()
+    if existing:
+        raise ReviewError(_("%(country)s already has a partnership step on %(date)s; merge into it instead.")
+                          % {"country": country, "date": date_from})
+    partnership = Partnership(country=country, level=p["level"], date_from=date_from,
+                              source_url=(suggestion.evidence.first().document.url or "")[:1000]
+                              if suggestion.evidence.exists() else "")
+    partnership.full_clean()
+    partnership.save()
+    return partnership
+
+
+def _accept_figure(suggestion, user):
+    p = suggestion.payload
+    target = _country(p.get("country")) or _country(HOME_COUNTRY)
+    if target is None:
+        raise ReviewError(_("Choose the country the figure is about."))
+    text = _("Figure: %(value)s %(unit)s — %(about)s") % {
+        "value": _fmt_number(p.get("value")), "unit": p.get("unit") or "", "about": p.get("about") or ""}
+    return JournalNote.objects.create(target=target, text=text[:20000], author=user,
+                                      date=_date(p.get("date"), timezone.localdate()))
+
+
+ACCEPTORS = {
+    Kind.ORGANISATION: _accept_organisation,
+    Kind.PERSON: _accept_person,
+    Kind.POST: _accept_post,
+    Kind.ACTIVITY: _accept_activity,
+    Kind.AID_COMMITMENT: _accept_activity,
+    Kind.PARTNERSHIP_CHANGE: _accept_partnership,
+    Kind.FIGURE: _accept_figure,
+}
+
+MERGE_TARGETS = {
+    Kind.ORGANISATION: {"partners.organisation"},
+    Kind.PERSON: {"partners.person"},
+    Kind.POST: {"partners.post"},
+    Kind.ACTIVITY: {"activities.activity"},
+    Kind.AID_COMMITMENT: {"activities.activity"},
+    Kind.PARTNERSHIP_CHANGE: {"partners.partnership"},
+}
+
+__all__ = ["PROPOSE_AT", "ReviewError", "accept", "bulk", "merge_into", "reject", "suggest_from_document"]
