@@ -33,10 +33,12 @@ amity/static/vendor/.stamp: frontend/package.json frontend/package-lock.json
 	cp frontend/node_modules/@picocss/pico/css/pico.min.css amity/static/vendor/
 	touch $@
 
-# Browser tests drive Debian's chromium through Playwright.
+# Browser tests drive Debian's chromium through Playwright; PDF exports embed DejaVu (Vietnamese glyphs).
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { echo "Installing Debian's chromium for the browser tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@if ! command -v chromium >/dev/null 2>&1 || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
+	  echo "Installing Debian's chromium and fonts-dejavu-core"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	fi
 
 demo: install assets
 	$(BIN)/amity migrate --noinput

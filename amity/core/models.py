@@ -68,6 +68,9 @@ class Citation(models.Model):
             models.UniqueConstraint(fields=["source", "content_type", "object_id"], name="unique_citation")
         ]
 
+    def __str__(self):
+        return f"{self.source} -> {self.content_type.model} {self.object_id}"
+
 
 class JournalNote(models.Model):
     """Dated, authored notes on any record: the institutional memory that outlives staff turnover."""
@@ -83,6 +86,9 @@ class JournalNote(models.Model):
     class Meta:
         ordering = ["-date", "-id"]
         indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.date}: {self.text[:60]}"
 
 
 class Membership(models.Model):

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -18,8 +19,6 @@ from amity.core import permissions
 from amity.core.forms import JournalNoteForm
 from amity.core.models import JournalNote
 from amity.core.registry import panels_for
-from django.db.models import Q
-
 from amity.core.text import search_words
 
 
