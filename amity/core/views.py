@@ -17,7 +17,7 @@ from django.views.generic.edit import CreateView, DeleteView, UpdateView
 
 from amity.core import permissions
 from amity.core.forms import JournalNoteForm
-from amity.core.models import JournalNote
+from amity.core.models import Citation, JournalNote
 from amity.core.registry import panels_for
 from amity.core.text import search_words
 
@@ -95,6 +95,9 @@ class ObjectDetailView(DetailView):
         history = getattr(obj, "history", None)
         context["history"] = history.all().select_related("history_user")[:20] if history is not None else []
         context["panels"] = panels_for(self.request, obj)
+        context["citations"] = Citation.objects.filter(
+            content_type=context["content_type"], object_id=obj.pk
+        ).select_related("source")
         return context
 
 

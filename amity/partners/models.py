@@ -17,12 +17,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-
 from simple_history.models import HistoricalRecords
 
 from amity.core.models import OwnedModel, OwnedQuerySet
-from amity.core.validators import validate_no_control, validate_plain_name
 from amity.core.text import search_words
+from amity.core.validators import validate_no_control, validate_plain_name
 from amity.extract.normalize import fold
 from amity.partners.choices import LEVEL_RANK, OrganisationKind, PartnershipLevel, ProvinceKind
 
