@@ -112,11 +112,15 @@ class Country(Localised, OwnedModel):
         self.iso3 = (self.iso3 or "").upper()
         self.aliases = clean_aliases(self.aliases)
 
-    def save(self, *args, **kwargs):
+    def prepare(self):
+        """Fill the derived fields (also called before bulk creation, which skips ``save``)."""
         self.aliases = clean_aliases(self.aliases)
         self.search_key = build_search_key(
             self.name_en, self.name_vi, self.official_name, self.iso2, self.iso3, self.aliases
         )
+
+    def save(self, *args, **kwargs):
+        self.prepare()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -184,10 +188,13 @@ class Province(Localised, OwnedModel):
         verbose_name = _("province")
         verbose_name_plural = _("provinces")
 
-    def save(self, *args, **kwargs):
+    def prepare(self):
         self.merged_from = clean_aliases(self.merged_from)
         self.aliases = clean_aliases(self.aliases)
         self.search_key = build_search_key(self.name_vi, self.name_en, self.code, self.merged_from, self.aliases)
+
+    def save(self, *args, **kwargs):
+        self.prepare()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -248,10 +255,13 @@ class Organisation(Localised, OwnedModel):
         if self.parent_id and self.pk and self.parent_id == self.pk:
             raise ValidationError({"parent": _("An organisation cannot be its own parent.")})
 
-    def save(self, *args, **kwargs):
+    def prepare(self):
         self.aliases = clean_aliases(self.aliases)
         self.name_key = fold(self.name_en or self.name_vi)
         self.search_key = build_search_key(self.name_en, self.name_vi, self.acronym, self.aliases)
+
+    def save(self, *args, **kwargs):
+        self.prepare()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -275,10 +285,13 @@ class Person(OwnedModel):
         verbose_name = _("person")
         verbose_name_plural = _("people")
 
-    def save(self, *args, **kwargs):
+    def prepare(self):
         self.aliases = clean_aliases(self.aliases)
         self.name_key = fold(self.full_name)
         self.search_key = build_search_key(self.full_name, self.name_vi, self.aliases)
+
+    def save(self, *args, **kwargs):
+        self.prepare()
         super().save(*args, **kwargs)
 
     @property

@@ -14,6 +14,7 @@ from pathlib import Path
 import pycountry
 from babel import Locale
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from amity.partners.choices import OrganisationKind, PartnershipLevel, ProvinceKind
 from amity.partners.models import Country, Organisation, Partnership, Person, Post, Province
@@ -68,114 +69,153 @@ def load_reference(stdout=None) -> Counter:
     return counts
 
 
+def sync(model, key_field: str, wanted: dict, counts: Counter, label: str, existing: dict | None = None) -> dict:
+    """Create missing records in bulk (with their history rows), update changed ones, return all by key.
+
+    ``wanted`` maps a natural key to the field values a record should have.
+    """
+    if existing is None:
+        existing = {getattr(o, key_field): o for o in model.objects.filter(**{f"{key_field}__in": list(wanted)})}
+    new = []
+    for key, values in wanted.items():
+        obj = existing.get(key)
+        if obj is None:
+            obj = model(**{key_field: key}, **values)
+            if hasattr(obj, "prepare"):
+                obj.prepare()
+            new.append(obj)
+            existing[key] = obj
+        elif any(getattr(obj, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(obj, k, v)
+            obj.save()
+            counts[f"{label} updated"] += 1
+        else:
+            counts[f"{label} checked"] += 1
+    if new:
+        bulk_create_with_history(new, model, batch_size=500)
+        counts[f"{label} created"] += len(new)
+        # bulk_create does not return primary keys on every backend: read them back.
+        ids = dict(model.objects.filter(**{f"{key_field}__in": [getattr(o, key_field) for o in new]})
+                   .values_list(key_field, "pk"))
+        for obj in new:
+            obj.pk = ids[getattr(obj, key_field)]
+    return existing
+
+
 def load_countries(owner, counts) -> dict[str, Country]:
     en, vi = Locale("en").territories, Locale("vi").territories
     aliases: dict[str, list[str]] = {}
     for row in read_csv("country_aliases.csv"):
         aliases.setdefault(row["iso2"].upper(), []).append(row["alias"])
     regions = {row["iso2"].upper(): row for row in read_csv("country_regions.csv")}
-    existing = {c.iso2: c for c in Country.objects.all()}
-    result = {}
+    wanted = {}
     for entry in pycountry.countries:
         iso2 = entry.alpha_2
         name_en = NAME_OVERRIDES.get(iso2) or en.get(iso2) or getattr(entry, "common_name", None) or entry.name
         names = [entry.name, getattr(entry, "official_name", ""), getattr(entry, "common_name", ""), en.get(iso2, "")]
-        country_aliases = [n for n in names + aliases.get(iso2, []) if n and n != name_en]
-        values = {
+        candidate = Country(aliases=[n for n in names + aliases.get(iso2, []) if n and n != name_en])
+        candidate.prepare()  # normalised aliases, so an unchanged country compares equal
+        wanted[iso2] = {
             "iso3": entry.alpha_3,
             "name_en": name_en,
             "name_vi": vi.get(iso2, ""),
             "official_name": getattr(entry, "official_name", "") or "",
-            "aliases": country_aliases,
+            "aliases": candidate.aliases,
             "region": regions.get(iso2, {}).get("region", ""),
             "subregion": regions.get(iso2, {}).get("subregion", ""),
         }
-        country = existing.get(iso2)
-        if country is None:
-            country = Country(iso2=iso2, owner=owner, **values)
-            country.save()
-            counts["countries created"] += 1
-        elif any(getattr(country, k) != v for k, v in values.items()):
-            for key, value in values.items():
-                setattr(country, key, value)
-            country.save()
-            counts["countries updated"] += 1
-        result[iso2] = country
-    return result
+    countries = sync(Country, "iso2", wanted, counts, "countries")
+    for country in countries.values():
+        if country.owner_id is None:
+            country.owner = owner
+    Country.objects.filter(owner__isnull=True).update(owner=owner)
+    return countries
 
 
 def load_partnerships(countries, counts):
     levels = set(PartnershipLevel.values)
+    existing = {(p.country_id, p.date_from): p for p in Partnership.objects.all()}
+    new = []
     for row in read_csv("partnerships.csv"):
         country = countries.get(row["iso2"].upper())
         date_from = parse_date(row["date_from"])
         if country is None or row["level"] not in levels or date_from is None:
             counts["partnership rows skipped"] += 1
             continue
-        _, created = Partnership.objects.update_or_create(
-            country=country, date_from=date_from,
-            defaults={"level": row["level"], "note": row.get("note", "")[:500],
-                      "source_url": row.get("source_url", "")[:1000]},
-        )
-        counts["partnership steps created" if created else "partnership steps checked"] += 1
+        values = {"level": row["level"], "note": row.get("note", "")[:500], "source_url": row.get("source_url", "")[:1000]}
+        step = existing.get((country.pk, date_from))
+        if step is None:
+            step = Partnership(country=country, date_from=date_from, **values)
+            existing[(country.pk, date_from)] = step
+            new.append(step)
+        elif any(getattr(step, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(step, k, v)
+            step.save()
+            counts["partnership steps updated"] += 1
+        else:
+            counts["partnership steps checked"] += 1
+    if new:
+        bulk_create_with_history(new, Partnership)
+        counts["partnership steps created"] += len(new)
 
 
 def load_provinces(owner, counts) -> dict[str, Province]:
-    result = {}
+    wanted = {}
     for row in read_csv("provinces.csv"):
         merged = split_list(row.get("merged_from_vi", "")) + split_list(row.get("merged_from_en", ""))
-        kind = row.get("kind") if row.get("kind") in ProvinceKind.values else ProvinceKind.PROVINCE
-        province, created = Province.objects.update_or_create(
-            code=row["code"],
-            defaults={"name_vi": row["name_vi"], "name_en": row["name_en"], "kind": kind,
-                      "capital": row.get("capital_vi", ""), "merged_from": merged, "owner": owner},
-        )
-        counts["provinces created" if created else "provinces checked"] += 1
-        result[province.code] = province
-    return result
+        candidate = Province(merged_from=merged)
+        candidate.prepare()
+        wanted[row["code"]] = {
+            "name_vi": row["name_vi"], "name_en": row["name_en"],
+            "kind": row.get("kind") if row.get("kind") in ProvinceKind.values else ProvinceKind.PROVINCE,
+            "capital": row.get("capital_vi", ""), "merged_from": candidate.merged_from, "owner": owner,
+        }
+    return sync(Province, "code", wanted, counts, "provinces")
 
 
 def load_organisations(owner, countries, provinces, counts) -> dict[str, Organisation]:
-    rows = read_csv("organisations.csv")
+    from amity.extract.normalize import fold
+
     kinds = set(OrganisationKind.values)
-    result = {o.key: o for o in Organisation.objects.exclude(key=None)}
+    rows = [r for r in read_csv("organisations.csv") if r.get("key") and (r.get("name_en") or r.get("name_vi"))]
+    existing = {o.key: o for o in Organisation.objects.exclude(key=None)}
+    by_name = {o.name_key: o for o in Organisation.objects.filter(key=None)}
+    wanted = {}
     for row in rows:
         key = row["key"]
-        if not key or not (row.get("name_en") or row.get("name_vi")):
-            counts["organisation rows skipped"] += 1
-            continue
-        province = None
-        if key.startswith("pufo-"):
-            province = provinces.get(key.removeprefix("pufo-"))
-        values = {
+        candidate = Organisation(name_en=row.get("name_en", ""), name_vi=row.get("name_vi", ""),
+                                 aliases=split_list(row.get("aliases", "")))
+        candidate.prepare()
+        wanted[key] = {
             "name_en": row.get("name_en", ""), "name_vi": row.get("name_vi", ""),
             "acronym": row.get("acronym", "")[:40],
             "kind": row.get("kind") if row.get("kind") in kinds else OrganisationKind.OTHER,
             "home_country": countries.get(row.get("home_country", "").upper()),
             "partner_country": countries.get(row.get("partner_country", "").upper()),
-            "website": row.get("website", "")[:500], "aliases": split_list(row.get("aliases", "")),
-            "province": province, "owner": owner,
+            "website": row.get("website", "")[:500], "aliases": candidate.aliases,
+            "province": provinces.get(key.removeprefix("pufo-")) if key.startswith("pufo-") else None,
+            "owner": owner,
         }
-        org = result.get(key)
-        if org is None:
-            from amity.extract.normalize import fold
-
-            org = Organisation.objects.filter(name_key=fold(values["name_en"] or values["name_vi"])).first()
-        if org is None:
-            org = Organisation(key=key, **values)
-            counts["organisations created"] += 1
-        else:
-            for k, v in values.items():
-                setattr(org, k, v)
-            org.key = key
-            counts["organisations checked"] += 1
-        org.save()
-        result[key] = org
-    for row in rows:  # second pass: parents exist now
-        org, parent = result.get(row["key"]), result.get(row.get("parent_key", ""))
-        if org and parent and org.parent_id != parent.pk and org.pk != parent.pk:
-            org.parent = parent
-            org.save(update_fields=["parent"])
+        match = by_name.get(fold(row.get("name_en") or row.get("name_vi")))
+        if key not in existing and match is not None:  # adopt a record someone created by hand
+            match.key = key
+            existing[key] = match
+    parents = {row["key"]: row.get("parent_key", "") for row in rows}
+    # Create parents before children so that every record is born with its parent (and its history says so).
+    result = existing
+    pending = dict(wanted)
+    while pending:
+        ready = {k: v for k, v in pending.items() if not parents.get(k) or parents[k] in result or parents[k] not in pending}
+        if not ready:  # a cycle in the data: create the rest without parents
+            ready = pending
+        for key, values in ready.items():
+            parent = result.get(parents.get(key, ""))
+            values["parent"] = parent if parent is not None and parent.key != key else None
+        result = sync(Organisation, "key", ready, counts, "organisations", existing=result)
+        for key in ready:
+            pending.pop(key)
     return result
 
 
