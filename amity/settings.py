@@ -173,7 +173,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "PartnershipLevelEnum": "amity.partners.choices.PartnershipLevel",
+        "ActivityLevelEnum": "amity.activities.choices.Level",
+    },
 }
+AMITY_CONFLICT_WINDOW_DAYS = int(os.environ.get("AMITY_CONFLICT_WINDOW_DAYS", "7"))
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "")

@@ -15,7 +15,7 @@ Matching rules (one-to-one, greedy, best score first):
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from rapidfuzz import fuzz
@@ -156,7 +156,7 @@ def evaluate(corpus: Path, split: str, extract, verbose: bool = False) -> dict:
     docs = load_split(corpus, split)
     for txt, ann in docs:
         meta = ann.get("meta", {})
-        pred = extract(txt.read_text(encoding="utf-8"), date=meta.get("date"), lang=meta.get("lang"))
+        pred = extract(txt.read_text(encoding="utf-8"), date=meta.get("date"))   # language is detected
         res = score_doc(pred, ann.get("expected", {}))
         for f in FIELDS:
             tp, fp, fn, extra, missed = res[f]

@@ -21,6 +21,12 @@ SAMPLES = REPO.parent / "shared" / "samples"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """PBKDF2 costs ~2 s per user on a busy 2-core machine; tests need no strong hashes."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def vufo(db):
     org = Organisation.objects.get_or_create(

@@ -160,9 +160,20 @@ def profile_of(activity: Activity, countries=None, organisations=None, persons=N
         start=activity.start, last=max(activity.last_day, activity.start), precision=activity.precision,
         lead_id=activity.lead_organisation_id or activity.owner_id, location_country_id=activity.location_country_id,
         location_iso2=location.iso2 if location else "", city=fold(activity.city or ""),
-        country_ids={c.pk for c in countries if c.iso2 != HOME_ISO2}, organisation_ids={o.pk for o in organisations},
+        country_ids={c.pk for c in countries if c.iso2 != HOME_ISO2} | _foreign_home_countries(organisations),
+        organisation_ids={o.pk for o in organisations},
         person_ids={p.pk for p in persons}, visit_iso2=visit,
     )
+
+
+def _foreign_home_countries(organisations) -> set[int]:
+    """A foreign partner organisation engages its home country too (JICA -> Japan)."""
+    from amity.partners.models import Country
+
+    ids = {o.home_country_id for o in organisations if o.home_country_id}
+    if not ids:
+        return set()
+    return set(Country.objects.filter(pk__in=ids).exclude(iso2=HOME_ISO2).values_list("pk", flat=True))
 
 
 def _pillar(value) -> str:
@@ -184,13 +195,15 @@ def find_conflicts(activity, *, profile: Profile | None = None) -> list[Conflict
 
     # 1. the same partner engaged by another pillar or organisation within N days
     if p.country_ids or p.organisation_ids:
-        shared = near.filter(Q(countries__in=p.country_ids) | Q(organisations__in=p.organisation_ids)).distinct()
+        shared = near.filter(Q(countries__in=p.country_ids) | Q(organisations__in=p.organisation_ids)
+                             | Q(organisations__home_country__in=p.country_ids)).distinct()
         for other in shared.prefetch_related("countries", "organisations")[:50]:
             other_lead = other.lead_organisation_id or other.owner_id
             if other.pillar == p.pillar and other_lead == p.lead_id:
                 continue
             names = [str(c) for c in other.countries.all() if c.pk in p.country_ids]
-            names += [str(o) for o in other.organisations.all() if o.pk in p.organisation_ids]
+            names += [str(o) for o in other.organisations.all()
+                      if o.pk in p.organisation_ids or (o.home_country_id in p.country_ids and not names)]
             out.append(Conflict("partner", _(
                 "%(partners)s is also engaged in “%(title)s” (%(when)s, %(pillar)s, %(org)s) within %(days)s days."
             ) % {"partners": ", ".join(names), "title": other.title, "when": other.when, "pillar": _pillar(other.pillar),
@@ -332,6 +345,8 @@ def transition(activity: Activity, action: str, user, comment: str = "") -> Stat
         activity.status, activity.status_changed_at, activity.status_changed_by = target, now, user
         activity.version += 1
         _notify(activity, action, user, comment)
+        if target == Status.CANCELLED or action == "reopen":
+            refresh_conflicts(activity)  # a cancelled activity no longer clashes with anything
     return change
 
 
@@ -355,6 +370,9 @@ def _notify(activity: Activity, action: str, user, comment: str) -> None:
     text = texts[action] % {"who": who, "title": activity.title, "comment": comment}
     if action == "propose":
         recipients = list(approvers_of(activity))
+        if not recipients:  # nobody in the lead organisation can approve: tell the Administrators
+            recipients = list(get_user_model().objects.filter(
+                Q(is_superuser=True) | Q(groups__name=permissions.ADMINISTRATOR), is_active=True).distinct())
     else:
         recipients = [_proposer(activity), activity.created_by, activity.responsible]
         if action in ("done", "report", "cancel"):

@@ -39,7 +39,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -401,6 +401,10 @@ class ImportReport:
         return Counter(r.status for r in self.rows)
 
     @property
+    def count_list(self) -> list[tuple[str, int]]:
+        return sorted(self.counts.items())
+
+    @property
     def ok(self) -> bool:
         return not self.file_errors and not any(r.status == "error" for r in self.rows)
 
@@ -437,7 +441,10 @@ def _text(value) -> str:
         value = value.date()
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value).strip()
+    text = str(value)
+    if text.startswith("'") and text[1:2] and text[1] in FORMULA_PREFIXES:
+        text = text[1:]  # undo the export's formula guard, so an export imports back unchanged
+    return text.strip()
 
 
 def _date(value, column: str) -> dt.date | None:
@@ -722,6 +729,9 @@ def import_rows(model: str, table: Table, user=None, owner=None, dry_run: bool =
                 result = importer(values, resolver, context)
             except ValidationError as exc:
                 result = RowResult(0, "error", "", _messages(exc))
+            except IntegrityError as exc:  # a clash the validation could not foresee: still a row error
+                result = RowResult(0, "error", "", [_("The database refused this row: %(error)s")
+                                                    % {"error": str(exc).splitlines()[0][:200]}])
             result.row = number
             report.rows.append(result)
         if dry_run or not report.ok:

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 
-PUBLIC_PREFIXES = ("/accounts/login", "/static/", "/i18n/", "/api/", "/healthz", "/admin/login", "/calendar/feed/")
+PUBLIC_PREFIXES = ("/accounts/login", "/static/", "/i18n/", "/api/", "/healthz", "/admin/login", "/calendar/feed/",
+                   "/activities/calendar/feed/")
 
 
 class LoginRequiredMiddleware:

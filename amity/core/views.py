@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import ProtectedError, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -50,6 +50,7 @@ class ObjectListView(ListView):
     columns: list[tuple[str, str]] = []  # (label, attribute or callable name)
     title = ""
     add_url_name = ""
+    export_name = ""  # name of the CSV/XLSX export in amity.api (same filters as the page)
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -77,6 +78,7 @@ class ObjectListView(ListView):
             filterset=self.filterset,
             query=self.query,
             add_url_name=self.add_url_name,
+            export_name=self.export_name,
             querystring=params.urlencode(),
         )
         return context
@@ -159,6 +161,16 @@ class ObjectDeleteView(DeleteView):
         if not permissions.can_edit(self.request.user, obj):
             raise PermissionDenied(_("Only editors of the owner organisation can delete this record."))
         return obj
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                return super().form_valid(form)
+        except ProtectedError as exc:
+            used_by = sorted({obj._meta.verbose_name for obj in exc.protected_objects})
+            messages.error(self.request, _("%(object)s is still in use (%(used_by)s) and was not deleted.")
+                           % {"object": self.object, "used_by": ", ".join(str(u) for u in used_by)})
+            return HttpResponseRedirect(self.object.get_absolute_url())
 
 
 class JournalNoteCreateView(View):

@@ -8,9 +8,12 @@ without diacritics reads the same.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass
+
+from .normalize import Spans
 
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
@@ -34,6 +37,8 @@ _PATTERNS = [
     re.compile(rf"\bngay {_D} thang (?P<m>[01]?\d)\b(?: nam {_Y}\b)?"),
     # 10/3/2025, 10-3-2025, 10.3.2025 (day first, the Vietnamese and British order)
     re.compile(r"\b(?P<d>[0-3]?\d)([/.-])(?P<m>[01]?\d)\2(?P<y>(?:19|20)\d\d)\b"),
+    # sang 04/12, chieu 17-1 (time of day + day-month, Vietnamese)
+    re.compile(r"\b(?:sang|chieu|toi|trua|dem|toi|hom) (?:ngay )?(?P<d>[0-3]?\d)[/-](?P<m>[01]?\d)\b(?![/-]\d)"),
     # ngay 10/3 (only after "ngay"/"on"/"from"/"to": a bare 10/3 may be a ratio)
     re.compile(r"\b(?:ngay|on|from|to|den|tu) (?P<d>[0-3]?\d)/(?P<m>[01]?\d)\b(?!/)"),
     # thang 3/2025, thang 3 nam 2025
@@ -50,23 +55,97 @@ class DateHit:
     value: str          # "YYYY-MM-DD" | "YYYY-MM" | "YYYY"
 
 
-def find(folded: str, doc_date: dt.date | None = None) -> list[DateHit]:
+def find(folded: str, doc_date: dt.date | None = None, ref_year: int | None = None) -> list[DateHit]:
+    """Every date in ``folded``.  Partial dates need ``doc_date`` (exact resolution) or, failing
+    that, ``ref_year`` (the year the document talks about most)."""
     hits: list[DateHit] = []
-    taken: list[tuple[int, int]] = []
+    pending: list[tuple[int, int, int, int]] = []      # day-month without a year: (start, end, m, d)
+    taken = Spans()
+    windows = digit_windows(folded)
     for rx in _PATTERNS:
-        for m in rx.finditer(folded):
+        for m in (m for lo, hi in windows for m in rx.finditer(folded, lo, hi)):
             s, e = m.span()
-            if any(s < te and ts < e for ts, te in taken):
+            if taken.overlaps(s, e):
                 continue
-            value = _value(m.groupdict(), doc_date)
+            gd = m.groupdict()
+            if doc_date is None and ref_year is None and gd.get("d") and not gd.get("y"):
+                month = MONTHS.get(gd.get("mn") or "") or (int(gd["m"]) if gd.get("m") else 0)
+                if 1 <= month <= 12:
+                    taken.add(s, e)
+                    pending.append((s, e, month, int(gd["d"])))
+                continue
+            value = _value(gd, doc_date, ref_year)
             if value:
-                taken.append((s, e))
+                taken.add(s, e)
                 hits.append(DateHit(s, e, value))
+    if doc_date is not None:
+        for rx, kind in ((_WEEKDAY, "wd"), (_MONTH_ONLY, "mo")):
+            for m in rx.finditer(folded):
+                if taken.overlaps(*m.span()):
+                    continue
+                value = _relative(m, kind, doc_date)
+                if value:
+                    taken.add(*m.span())
+                    hits.append(DateHit(m.start(), m.end(), value))
     hits.sort(key=lambda h: h.start)
+    if pending:
+        # "ngày 06/5" with no document date: the year of the nearest earlier dated mention
+        # ("tháng 4/2023", "April 19, 2024"); bare years ("the 2023-2028 tenure") do not count
+        # (or, failing that, the one year the headline names)
+        explicit = [h for h in hits if len(h.value) >= 7]
+        starts = [h.start for h in explicit]
+        title_years = set(_YEAR.findall(folded.split("\n", 1)[0]))
+        title_year = int(title_years.pop()) if len(title_years) == 1 else None
+        for s, e, month, day in pending:
+            i = bisect.bisect_left(starts, s)
+            year = int(explicit[i - 1].value[:4]) if i else title_year
+            if year is not None:
+                try:
+                    hits.append(DateHit(s, e, dt.date(year, month, day).isoformat()))
+                except ValueError:
+                    pass
+        hits.sort(key=lambda h: h.start)
     return hits
 
 
-def _value(g: dict, doc_date: dt.date | None) -> str | None:
+_WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
+             "thu hai": 0, "thu ba": 1, "thu tu": 2, "thu nam": 3, "thu sau": 4, "thu bay": 5, "chu nhat": 6}
+_WEEKDAY = re.compile(r"\b(?:on|last|this|vao|hom|sang|chieu|toi) (monday|tuesday|wednesday|thursday|friday|saturday|"
+                      r"sunday|thu hai|thu ba|thu tu|thu nam|thu sau|thu bay|chu nhat)\b")
+_MONTH_ONLY = re.compile(rf"\b(?:in|since|from|during|early|late|mid|last|this|until|by) (?P<mn>{_MON})\b(?! \d)")
+
+
+def _relative(m: re.Match, kind: str, doc_date: dt.date) -> str | None:
+    """"on Monday" -> the last Monday on or before the document date; "in April" -> that month of
+    the document's year (the year before when April is still to come)."""
+    if kind == "wd":
+        back = (doc_date.weekday() - _WEEKDAYS[m.group(1)]) % 7
+        return (doc_date - dt.timedelta(days=back)).isoformat()
+    mn = m.group("mn")
+    if mn in ("may", "mar", "jan", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "feb", "apr", "sept"):
+        return None                      # "in may" / "last mar..." are not dates often enough
+    month = MONTHS[mn]
+    year = doc_date.year - (1 if month > doc_date.month + 1 else 0)
+    return f"{year:04d}-{month:02d}"
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def digit_windows(folded: str, before: int = 32, after: int = 24) -> list[tuple[int, int]]:
+    """Every date has a digit: patterns only run in windows around digit runs (fast on big texts)."""
+    out: list[list[int]] = []
+    n = len(folded)
+    for m in _DIGITS.finditer(folded):
+        lo, hi = max(0, m.start() - before), min(n, m.end() + after)
+        if out and lo <= out[-1][1] + 48:   # few, larger windows: fewer regex calls
+            out[-1][1] = hi
+        else:
+            out.append([lo, hi])
+    return [(lo, hi) for lo, hi in out]
+
+
+def _value(g: dict, doc_date: dt.date | None, ref_year: int | None = None) -> str | None:
     month = MONTHS.get(g.get("mn") or "") or (int(g["m"]) if g.get("m") else None)
     day = int(g["d"]) if g.get("d") else None
     year = int(g["y"]) if g.get("y") else None
@@ -77,9 +156,11 @@ def _value(g: dict, doc_date: dt.date | None) -> str | None:
     if day is not None:
         if month is None:
             return None
-        if year is None:
-            if doc_date is None:
+        if year is None and doc_date is None:
+            if ref_year is None:
                 return None
+            year = ref_year
+        elif year is None:
             year = doc_date.year
             try:
                 cand = dt.date(year, month, day)
@@ -103,16 +184,34 @@ def _value(g: dict, doc_date: dt.date | None) -> str | None:
 _HEAD_TIME = re.compile(r"\d{1,2}:\d\d")
 
 
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
 def document_date(folded: str) -> dt.date | None:
-    """A publication date near the top (a full date, preferring one next to a clock time)."""
+    """A publication date near the top: a full date next to a clock time ("17/02/2026 | 07:05")."""
     head = folded[:1500]
-    full = [h for h in find(head) if len(h.value) == 10]
-    if not full:
-        return None
-    for h in full:
-        if _HEAD_TIME.search(head[h.end:h.end + 12]) or _HEAD_TIME.search(head[max(0, h.start - 12):h.start]):
+    if not _HEAD_TIME.search(head):
+        return None                      # no clock time, no publication line
+    for h in find(head):
+        if len(h.value) == 10 and (_HEAD_TIME.search(head[h.end:h.end + 12])
+                                   or _HEAD_TIME.search(head[max(0, h.start - 12):h.start])):
             return dt.date.fromisoformat(h.value)
-    return dt.date.fromisoformat(full[0].value)
+    return None
+
+
+def reference_year(folded: str) -> int | None:
+    """The year a document talks about most (ties: the latest), for "ngày 10/3" without a date."""
+    counts: dict[int, int] = {}
+    n = len(folded)
+    for m in _YEAR.finditer(folded):
+        s, e = m.span()
+        if (s and (folded[s - 1].isdigit() or folded[s - 1] in "/.-")) or (e < n and (folded[e].isdigit() or folded[e] == "/")):
+            continue
+        y = int(m.group())
+        counts[y] = counts.get(y, 0) + 1
+    if not counts:
+        return None
+    return max(counts, key=lambda y: (counts[y], y))
 
 
 def parse_iso(value: str | None) -> dt.date | None:

@@ -31,31 +31,110 @@ class Event:
     summary: str = ""
 
 
+class _Lower(dict):
+    """Length-keeping lower-casing for ``str.translate`` ("İ".lower() is two characters)."""
+
+    def __missing__(self, code: int) -> str:
+        low = chr(code).lower()
+        self[code] = out = low if len(low) == 1 else chr(code)
+        return out
+
+
+_LOWER = _Lower()
+
+
 @lru_cache(maxsize=1)
-def _triggers() -> list[tuple[str, re.Pattern, re.Pattern | None]]:
-    """[(type, case-insensitive regex, case-sensitive regex)] in priority order."""
-    out = []
+def _compiled() -> tuple[object, object, list, list[str]]:
+    """Trigger words in two Aho-Corasick automata (lower-cased text / text as written) plus the
+    few regular-expression triggers in one regex; one pass over the text finds them all."""
+    import ahocorasick
+
+    auto_i, auto_c = ahocorasick.Automaton(), ahocorasick.Automaton()
+    regexes: list[tuple[str, re.Pattern, int]] = []
+    types: list[str] = []
     with (DATA / "triggers.tsv").open(encoding="utf-8") as fh:
         for line in fh:
             if line.startswith("#") or not line.strip():
                 continue
             typ, words = line.rstrip("\n").split("\t")
-            words = [w for w in words.split("|") if w]
-            lower = [re.escape(w) for w in words if not w[:1].isupper()]
-            upper = [re.escape(w) for w in words if w[:1].isupper()]
-            rx_i = re.compile(r"(?<![\w-])(?:" + "|".join(sorted(lower, key=len, reverse=True)) + r")(?!\w)",
-                              re.IGNORECASE) if lower else None
-            rx_c = re.compile(r"(?<![\w-])(?:" + "|".join(sorted(upper, key=len, reverse=True)) + r")(?!\w)") \
-                if upper else None
-            out.append((typ, rx_i, rx_c))
+            n = len(types)
+            types.append(typ)
+            for w in re.split(r"\|(?![^()]*\))", words):       # no split inside (...)
+                if not w:
+                    continue
+                if w.startswith("re:"):
+                    regexes.append((_anchor(w[3:]), re.compile(w[3:], re.IGNORECASE), n))
+                    continue
+                auto, key = (auto_c, w) if w[:1].isupper() else (auto_i, w.translate(_LOWER))
+                if key not in auto:          # the first (strongest) line keeps a shared word
+                    auto.add_word(key, (len(key), n))
+    for auto in (auto_i, auto_c):
+        if len(auto):
+            auto.make_automaton()
+    return auto_i, auto_c, regexes, types
+
+
+def _anchor(pattern: str) -> str:
+    """A word every match of ``pattern`` contains (the first one outside a group), lower-cased:
+    the regex only runs on texts that contain it."""
+    depth, out, word = 0, [], ""
+    for ch in pattern:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        if depth == 0 and (ch.isalpha()):
+            word += ch
+        else:
+            if len(word) >= 3:
+                out.append(word)
+            word = ""
+    if len(word) >= 3:
+        out.append(word)
+    return out[0].lower() if out else ""
+
+
+def _boundary_ok(text: str, s: int, e: int) -> bool:
+    return (s == 0 or not (text[s - 1].isalnum() or text[s - 1] in "-_")) and \
+        (e >= len(text) or not (text[e].isalnum() or text[e] == "_"))
+
+
+def trigger_hits(text: str) -> list[tuple[int, int]]:
+    """(offset, trigger line number) of every trigger in ``text``."""
+    auto_i, auto_c, regexes, _ = _compiled()
+    out: list[tuple[int, int]] = []
+    lower = text.lower()
+    if len(lower) != len(text):          # "İ" lower-cases to two characters: keep offsets
+        lower = text.translate(_LOWER)
+    for auto, hay in ((auto_i, lower), (auto_c, text)):
+        if not len(auto):
+            continue
+        for end, (length, n) in auto.iter(hay):
+            s = end - length + 1
+            if _boundary_ok(text, s, end + 1):
+                out.append((s, n))
+    for anchor, rx, n in regexes:
+        if anchor in lower:
+            out += [(m.start(), n) for m in rx.finditer(text)]
+    out.sort()
     return out
 
 
-def event_type(sentence: str) -> str | None:
-    for typ, rx_i, rx_c in _triggers():
-        if (rx_i and rx_i.search(sentence)) or (rx_c and rx_c.search(sentence)):
-            return typ
-    return None
+def types_of(lines: list[int], limit: int = 2) -> list[str]:
+    """Event types for the trigger lines that fired in one sentence: strongest first."""
+    types = _compiled()[3]
+    out: list[str] = []
+    for n in sorted(set(lines)):
+        if types[n] not in out:
+            out.append(types[n])
+            if len(out) >= limit:
+                break
+    return out
+
+
+def event_types(sentence: str, limit: int = 2) -> list[str]:
+    """The types whose triggers fire in ``sentence``, strongest first, at most ``limit``."""
+    return types_of([n for _, n in trigger_hits(sentence)], limit)
 
 
 def summarize(sentence: str, limit: int = 240) -> str:

@@ -12,13 +12,13 @@ import json
 import os
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 import ahocorasick
 
-from .normalize import fold
+from .normalize import fold, fold_word
 
 DATA = Path(__file__).parent / "data"
 SNAPSHOT_VERSION = 1
@@ -57,14 +57,15 @@ class Gazetteer:
     country_by_fold: dict[str, str] = field(default_factory=dict)     # folded alias -> ISO2
     orgs: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # canonical -> (kind, country)
     provinces: dict[str, str] = field(default_factory=dict)           # folded alias -> main name
-    surnames: frozenset = frozenset()
+    surnames: frozenset = frozenset()          # folded
+    surnames_exact: frozenset = frozenset()    # as written (NFC), for text with diacritics
     automaton: object = None
 
     # -- building ---------------------------------------------------------------------------
     def add(self, entry: Entry) -> None:
         self.entries.append(entry)
 
-    def build(self) -> "Gazetteer":
+    def build(self) -> Gazetteer:
         auto = ahocorasick.Automaton()
         table: dict[str, list[int]] = {}
         for i, e in enumerate(self.entries):
@@ -126,7 +127,7 @@ _WORD_AFTER = re.compile(r"^\s(\S+)")
 
 def _accept(e: Entry, span: str, text: str, start: int, end: int, lang: str) -> bool:
     if e.exact_case:
-        return span == e.alias
+        return span == e.alias and not _shouting(text, start, end)
     if e.alias[:1].isupper() and not span[:1].isupper():
         return False
     if not e.ambiguous:
@@ -137,12 +138,25 @@ def _accept(e: Entry, span: str, text: str, start: int, end: int, lang: str) -> 
         return False   # "Lao" in a text with diacritics is not "Lào"
     before = _WORD_BEFORE.search(text[max(0, start - 30):start])
     after = _WORD_AFTER.search(text[end:end + 30])
-    if before and before.group(1)[:1].isupper() and fold(before.group(1)) not in ("nam", "-", "the", "va", "and"):
+    if before and before.group(1)[:1].isupper() and fold_word(before.group(1)) not in ("nam", "-", "the", "va", "and"):
         if not before.group(1).endswith((".", ":", ",")):
             return False
-    if after and after.group(1)[:1].isupper() and after.group(1)[:1].isalpha():
+    exact_vi = e.lang == "vi" and span == e.alias and not e.alias.isascii()
+    if after and after.group(1)[:1].isupper() and after.group(1)[:1].isalpha() and not exact_vi:
         return False
     return True
+
+
+def _shouting(text: str, start: int, end: int) -> bool:
+    """An all-capitals line ("HỘI HỮU NGHỊ VIỆT NAM"): acronyms there are just words."""
+    lo = max(text.rfind("\n", 0, start) + 1, start - 40)
+    hi = text.find("\n", end)
+    hi = min(hi if hi >= 0 else len(text), end + 40)
+    window = text[lo:hi]
+    if len(window) < 16:
+        return False
+    letters = sum(1 for c in window if c.isalpha())
+    return letters > 0 and sum(1 for c in window if c.isupper()) > 0.8 * letters
 
 
 def _has_diacritics(text: str, pos: int) -> bool:
@@ -200,7 +214,9 @@ def _load_packaged(g: Gazetteer) -> None:
         for title in row[1].split("|"):
             g.add(Entry(TITLE, title, title, row[0], exact_case=_is_acronym(title)))
     with (DATA / "vn_surnames.txt").open(encoding="utf-8") as fh:
-        g.surnames = frozenset(fold(x) for x in fh.read().split("\n") if x and not x.startswith("#"))
+        names = [x.strip() for x in fh.read().split("\n") if x.strip() and not x.startswith("#")]
+        g.surnames = frozenset(fold(x) for x in names)
+        g.surnames_exact = frozenset(names)
 
 
 def _load_snapshot(g: Gazetteer, path: str | os.PathLike) -> None:
@@ -217,10 +233,75 @@ def _load_snapshot(g: Gazetteer, path: str | os.PathLike) -> None:
             g.add(Entry(PLACE, alias, pl["name"], extra=(pl.get("kind"), pl.get("country"))))
 
 
+REFERENCE = Path(__file__).resolve().parents[1] / "partners" / "data"
+_REF_KINDS = {"mass_org": "other", "overseas_vietnamese": "other"}
+_GENERIC_WORDS = frozenset(("Đảng", "Dang", "Party", "Government", "Chính phủ", "Congress"))
+
+
+def _load_reference(g: Gazetteer, ref: Path = REFERENCE) -> None:
+    """The reference tables of ``amity/partners/data`` (plain CSV, read without Django) when they
+    are there: organisations, people, provinces and extra country names.  Optional: the engine
+    works without them, and the database snapshot supersedes them in a deployment."""
+    import csv
+
+    def rows(name: str):
+        f = ref / name
+        if not f.is_file():
+            return []
+        with f.open(encoding="utf-8", newline="") as fh:
+            return list(csv.DictReader(fh))
+
+    known = {(e.value, e.alias) for e in g.entries if e.kind == COUNTRY}
+    for r in rows("country_aliases.csv"):
+        iso, alias = (r.get("iso2") or "").upper(), (r.get("alias") or "").strip()
+        if len(iso) != 2 or not alias or (iso, alias) in known:
+            continue
+        short = len(alias) <= 4 and not alias.isupper()
+        g.country_by_fold.setdefault(fold(alias), iso)
+        g.add(Entry(COUNTRY, alias, iso, r.get("lang") or "", exact_case=_is_acronym(alias), ambiguous=short))
+    org_names: dict[str, str] = {}
+    for r in rows("organisations.csv"):
+        canonical = (r.get("name_en") or "").strip()
+        if not canonical:
+            continue
+        org_names[r.get("key") or canonical] = canonical
+        if canonical in g.orgs:
+            kind, country = g.orgs[canonical]
+        else:
+            kind = _REF_KINDS.get(r.get("kind") or "", r.get("kind") or "other")
+            country = (r.get("home_country") or "").upper() or None
+        aliases = [r.get("name_vi") or "", r.get("acronym") or ""] + (r.get("aliases") or "").split(";")
+        aliases = [a.strip() for a in aliases if a.strip() and a.strip() not in _GENERIC_WORDS
+                   and not (a.strip().startswith("The ") and a.strip().count(" ") < 2)
+                   and "." not in a.strip(".") and (" " in a.strip() or _is_acronym(a.strip()) or len(a.strip()) > 5)]
+        _add_org(g, canonical, kind, country, aliases)
+    for r in rows("people.csv"):
+        names = {n.strip() for n in (r.get("name_en"), r.get("name_vi")) if n and n.strip()}
+        if not names:
+            continue
+        main = (r.get("name_en") or r.get("name_vi")).strip()
+        org = org_names.get(r.get("org_key") or "")
+        for alias in names:
+            if not any(e.kind == PERSON and e.alias == alias for e in g.entries[-4:]):
+                g.add(Entry(PERSON, alias, main, extra=(r.get("title") or None, org)))
+    for r in rows("provinces.csv"):
+        names = [n.strip() for n in (r.get("name_vi"), r.get("name_en")) if n and n.strip()]
+        if not names:
+            continue
+        main = names[0]
+        for name in names:
+            if fold(name) not in g.provinces:
+                g.provinces[fold(name)] = main
+                g.add(Entry(PLACE, name, main, extra=("province", "VN")))
+
+
 def load_gazetteer(path: str | os.PathLike | None = None) -> Gazetteer:
-    """Packaged data plus the snapshot at ``path`` (or ``$AMITY_GAZETTEER``) when there is one."""
+    """Packaged data (plus the reference tables of ``amity/partners/data`` when present) plus the
+    snapshot at ``path`` (or ``$AMITY_GAZETTEER``) when there is one."""
     g = Gazetteer()
     _load_packaged(g)
+    if os.environ.get("AMITY_EXTRACT_NO_REFERENCE") != "1":
+        _load_reference(g)
     path = path or os.environ.get("AMITY_GAZETTEER")
     if path and Path(path).is_file():
         _load_snapshot(g, path)

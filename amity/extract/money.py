@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .dates import digit_windows
+from .normalize import Spans
 from .numbers import MULTIPLIERS, NUMBER, as_number, parse_number
 
 # folded spellings -> ISO 4217
@@ -38,6 +40,8 @@ _SUF = "|".join(sorted((re.escape(k) for k in SUFFIX), key=len, reverse=True))
 
 _A = re.compile(rf"(?<![\w$€£¥₩])(?P<cur>{_PRE})\s?(?P<num>{NUMBER})(?:\s?(?P<mult>{_MULT})\b)?")
 _B = re.compile(rf"(?<![\w.,])(?P<num>{NUMBER})(?:\s?(?P<mult>{_MULT}))?\s?(?P<cur>{_SUF})(?!\w)")
+_ABOUT_PREP = re.compile(r"\s*(?:in|of|for|worth|from|to|on|cho|của|về|để|từ|nhằm|hỗ trợ|viện trợ|tài trợ)\s+"
+                         r"([^.;:,()\n]{3,80})", re.IGNORECASE)
 _ABOUT_AFTER = re.compile(r"^\s*(?:(?:in|of|for|worth|from|to|on|cho|cua|ve|de|tu)\b\s*)?([^.;:,()\n]{3,80})")
 
 
@@ -52,11 +56,12 @@ class Money:
 
 def find(text: str, folded: str, lang: str = "en") -> list[Money]:
     out: list[Money] = []
-    taken: list[tuple[int, int]] = []
+    taken = Spans()
+    windows = digit_windows(folded, 16, 48)
     for rx in (_A, _B):
-        for m in rx.finditer(folded):
+        for m in (m for lo, hi in windows for m in rx.finditer(folded, lo, hi)):
             s, e = m.span()
-            if any(s < te and ts < e for ts, te in taken):
+            if taken.overlaps(s, e):
                 continue
             cur = (PREFIX if rx is _A else SUFFIX).get(m.group("cur"))
             if cur is None:
@@ -72,8 +77,8 @@ def find(text: str, folded: str, lang: str = "en") -> list[Money]:
             value *= MULTIPLIERS.get(mult or "", 1)
             if value <= 0:
                 continue
-            taken.append((s, e))
-            out.append(Money(s, e, as_number(value), cur, _about(text, e)))
+            taken.add(s, e)
+            out.append(Money(s, e, as_number(value), cur, _about(text, s, e)))
     out.sort(key=lambda x: x.start)
     return out
 
@@ -82,6 +87,20 @@ def _dong_sign(text: str, pos: int) -> bool:
     return text[pos:pos + 1] in ("đ", "₫")
 
 
-def _about(text: str, end: int) -> str:
+def _about(text: str, start: int, end: int) -> str:
+    """What the amount is about: the phrase after it when it starts with a preposition ("in
+    international aid", "cho các trường"), else the words before it ("Total import-export turnover
+    surpassed")."""
+    m = _ABOUT_PREP.match(text, end)
+    if m:
+        return m.group(1).strip()
+    before = text[max(0, start - 90):start]
+    cut = max(before.rfind(c) for c in ".;:(\n,")
+    phrase = before[cut + 1:].strip()
+    words = phrase.split()
+    if len(words) > 8:
+        phrase = " ".join(words[-8:])
+    if phrase:
+        return phrase
     m = _ABOUT_AFTER.match(text[end:end + 120])
     return m.group(1).strip() if m else ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACE = re.compile(r"\s+")
 _SPECIAL = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "ł": "l", "Ł": "l", "ø": "o", "Ø": "o",
@@ -51,16 +52,21 @@ for _c in "\t\n\r\x0b\x0c":
     _TABLE[ord(_c)] = " "
 
 
+_ASCII_TABLE = bytes(ord(_TABLE[c]) for c in range(128)) + bytes(range(128, 256))
+
+
 def fold_aligned(text: str) -> str:
     """Fold ``text`` character by character, keeping its length (offsets stay valid).
 
     Unlike :func:`fold` it does not collapse white space; each space-like character becomes one
     ASCII space.  Expects NFC text (see :func:`normalize_text`).
     """
+    if text.isascii():                   # fast path: a byte table
+        return text.encode("ascii").translate(_ASCII_TABLE).decode("ascii")
     return text.translate(_TABLE)
 
 
-_HSPACE = re.compile(r"[^\S\n]+")
+_HSPACE = re.compile(r"[^\S\n]{2,}|[^\S\n ]")   # runs, or one odd space (tab, NBSP); not each " "
 _MANY_NL = re.compile(r"\n{3,}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff]")
 
@@ -70,8 +76,58 @@ def normalize_text(text: str) -> str:
 
     Every offset the engine reports points into the string this returns.
     """
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _CONTROL.sub("", text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if _CONTROL.search(text):
+        text = _CONTROL.sub("", text)
     text = _HSPACE.sub(" ", text)
-    return _MANY_NL.sub("\n\n", text).strip()
+    if "\n\n\n" in text:
+        text = _MANY_NL.sub("\n\n", text)
+    return text.strip()
 
+
+
+@lru_cache(maxsize=65536)
+def fold_word(word: str) -> str:
+    """:func:`fold` for the short strings the engine compares again and again (cached)."""
+    return fold(word)
+
+
+class Spans:
+    """Non-overlapping ``[start, end)`` intervals with O(log n) overlap tests (no quadratic scans
+    on megabyte documents)."""
+
+    __slots__ = ("starts", "ends")
+
+    def __init__(self, spans=()):
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for s, e in sorted(spans):
+            self.add(s, e)
+
+    def overlaps(self, s: int, e: int) -> bool:
+        import bisect
+
+        i = bisect.bisect_left(self.starts, e)      # intervals starting before e
+        return i > 0 and self.ends[i - 1] > s
+
+    def add(self, s: int, e: int) -> bool:
+        """Add the interval unless it overlaps one already there; True when added."""
+        import bisect
+
+        if self.overlaps(s, e):
+            return False
+        i = bisect.bisect_left(self.starts, s)
+        self.starts.insert(i, s)
+        self.ends.insert(i, e)
+        return True
+
+    def remove(self, s: int, e: int) -> None:
+        import bisect
+
+        i = bisect.bisect_left(self.starts, s)
+        if i < len(self.starts) and self.starts[i] == s and self.ends[i] == e:
+            del self.starts[i]
+            del self.ends[i]

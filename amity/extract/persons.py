@@ -9,12 +9,12 @@ import re
 from dataclasses import dataclass
 
 from .gazetteer import COUNTRY, DEMONYM, ORG, PERSON, PLACE, REGION, Gazetteer, Hit
-from .normalize import fold
+from .normalize import Spans
+from .normalize import fold_word as fold
 
 _TOKEN = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
 _VN_SYLLABLE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?"
                           r"(?:[aeiouy]{1,3})(?:ng|nh|ch|[cmnpt])?")
-_SKIP_BETWEEN = re.compile(r"^(?:\s*(?:of|of the|to|in|at|for|tại|tai|của|cua|the|,)\s*)$")
 _NOT_NAME = frozenset(fold(w) for w in (
     "The And Of In On At To For With By From As This That These Those It Its Their Our We He She They "
     "His Her A An Also But Or Nor So Yet Photo Source Mr Ms Mrs Dr Prof Madam Vice Deputy Party State "
@@ -25,7 +25,7 @@ _NOT_NAME = frozenset(fold(w) for w in (
     "Ông Bà Theo Tại Trong Với Các Những Đây Sau Khi Chủ Phó Bộ Thủ Sứ Ủy "
     "Ương Hội Đảng Ban Nước Tỉnh Phố Online Magazine News Report Times "
     "Conference Forum Summit Program Programme Resolution Decree Plan Fund Foundation Office Centre Center "
-    "Comprehensive Strategic Partnership").split())
+    "Comprehensive Strategic Partnership Honorary Ambassadors Presidents Ministers Leaders").split())
 
 
 @dataclass(slots=True)
@@ -47,18 +47,61 @@ class _Tokens:
         self.index = {s: i for i, (s, _) in enumerate(self.toks)}
 
 
-def find(text: str, sent: tuple[int, int], ents: list[Hit], titles: list[Hit], g: Gazetteer) -> list[Person]:
+_NOT_PERSON_WORD = frozenset("""politburo member members central mass organizations organisations organization
+organisation committee commission council union association party front ministry department office
+national people's assembly government secretariat""".split())
+_PARTY_BODY = re.compile(r"(?:Party )?Central Committee(?:['’]s [A-Z][\w]*(?: [A-Z][\w]*)* Commission)?|Politburo|"
+                         r"Secretariat|Ban Chấp hành Trung ương(?: Đảng)?|Bộ Chính trị|Ban Bí thư")
+_PNAME = r"[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+){1,3}"
+_APPOSITION = re.compile(rf"(?P<names>{_PNAME}(?:, {_PNAME})*(?:,? and {_PNAME})?), (?:the |a |an )?"
+                         r"(?P<role>(?:co-?)?founders?|(?:deputy |vice )?(?:director|head|chairman|chairwoman|"
+                         r"president|mayor|governor|secretary|representative|ambassador|consul)s?(?: general)?|"
+                         r"members?|leaders?|billionaire|veteran|professor|author|artist)\b")
+_CAN = frozenset("giáp ất bính đinh mậu kỷ canh tân nhâm quý".split())
+_CHI = frozenset("tý sửu dần mão mẹo thìn tỵ tị ngọ mùi thân dậu tuất hợi".split())
+
+
+def is_surname(word: str, g: Gazetteer) -> bool:
+    """"Nguyễn"/"Nguyen": exact when the word carries diacritics ("Tổng" is not "Tống")."""
+    if not word[:1].isupper() or (len(word) > 1 and word.isupper()):
+        return False
+    if word.isascii():
+        return word.lower() in g.surnames
+    return word in g.surnames_exact
+
+
+_CAP_WORD = re.compile(r"(?<![\w])[A-ZÀ-ỸĐ][^\W\d_]*")
+
+
+def name_hints(text: str, g: Gazetteer) -> list[int]:
+    """Offsets where a person may be named without a title: capitalised Vietnamese family names and
+    names in apposition ("Ben Chapman, the co-founder").  One pass over the document; sentences
+    with neither hint nor title are skipped."""
+    out = [m.start() for m in _CAP_WORD.finditer(text) if is_surname(m.group(), g)]
+    if ", " in text:
+        out += [m.start() for m in _APPOSITION.finditer(text)]
+    out.sort()
+    return out
+
+
+def find(text: str, sent: tuple[int, int], ents: list[Hit], titles: list[Hit], g: Gazetteer,
+         blocked_spans: list[tuple[int, int]] = (), orgs_at: dict | None = None) -> list[Person]:
+    """Persons in one sentence.  ``orgs_at`` maps the start of each organisation found so far to
+    ``(end, canonical)``: a title may run over one ("Secretary of Thu Duc City's Party Committee X")."""
+    orgs_at = orgs_at or {}
     lo, hi = sent
     toks = _Tokens(text, lo, hi)
     hit_at: dict[int, Hit] = {}
     for h in ents:
         hit_at.setdefault(h.start, h)
-    covered = [(h.start, h.end) for h in ents if h.entry.kind != PERSON]
+    covered = Spans([(h.start, h.end) for h in ents if h.entry.kind != PERSON and not _single_place(h, text)])
+    blocked_by = blocked_spans if isinstance(blocked_spans, Spans) else Spans(blocked_spans)
     out: list[Person] = []
     used: list[tuple[int, int]] = []
+    title_starts = {t.start for t in titles}
 
     def blocked(s: int, e: int) -> bool:
-        return any(s < ce and cs < e for cs, ce in covered + used)
+        return covered.overlaps(s, e) or blocked_by.overlaps(s, e) or any(s < ue and us < e for us, ue in used)
 
     def run(i: int, max_len: int = 5) -> tuple[int, int] | None:
         """Capitalised tokens from token ``i`` on, contiguous (single spaces), not entities."""
@@ -66,10 +109,16 @@ def find(text: str, sent: tuple[int, int], ents: list[Hit], titles: list[Hit], g
         if i >= len(toks_):
             return None
         j = i
+        vn = is_surname(text[toks_[i][0]:toks_[i][1]], g)
         while j < len(toks_) and j - i < max_len:
             s, e = toks_[j]
             w = text[s:e].rstrip(".,'’")
-            if not w[:1].isupper() or fold(w) in _NOT_NAME or s in hit_at and hit_at[s].entry.kind != PERSON:
+            if not w[:1].isupper() or (len(w) > 1 and w.isupper()):
+                break
+            nxt_cap = j + 1 < len(toks_) and text[toks_[j + 1][0]].isupper() and \
+                _vn_syllable(text[toks_[j + 1][0]:toks_[j + 1][1]])
+            inner_ok = vn and _vn_syllable(w) and (j > i or nxt_cap)   # "Nguyen Phu Trong", "To Lam"
+            if not inner_ok and (fold(w) in _NOT_NAME or s in hit_at and hit_at[s].entry.kind != PERSON):
                 break
             if j > i and text[toks_[j - 1][1]:s] not in (" ", "-"):
                 break
@@ -80,19 +129,15 @@ def find(text: str, sent: tuple[int, int], ents: list[Hit], titles: list[Hit], g
 
     def add(span: tuple[int, int], title: str | None, org: str | None) -> None:
         s, e = span
-        name = text[s:e].rstrip(".,'’")
+        name = re.sub(r"['’]s$", "", text[s:e]).rstrip(".,'’")
+        if any(fold(w) in _NOT_PERSON_WORD for w in name.split()):
+            return                       # "Politburo Member", "Central Mass Organizations"
         e = s + len(name)
         if blocked(s, e):
             return
         used.append((s, e))
         out.append(Person(s, e, name, title, org))
 
-    # 0. known persons from the database snapshot
-    for h in ents:
-        if h.entry.kind == PERSON and lo <= h.start < hi:
-            title, org = h.entry.extra if h.entry.extra else (None, None)
-            used.append((h.start, h.end))
-            out.append(Person(h.start, h.end, h.entry.value, title, org))
 
     # 1. title then (of ORG | ORG | demonym/country)* then the name
     for t in titles:
@@ -104,7 +149,20 @@ def find(text: str, sent: tuple[int, int], ents: list[Hit], titles: list[Hit], g
         while True:
             gap_m = re.match(r"\s*(?:of the|of|to|in|at|for|tại|tai|của|cua|the)?\s*", text[pos:pos + 12])
             nxt = pos + gap_m.end()
+            body = _PARTY_BODY.match(text, nxt)
+            if body:                     # "Secretary of the Party Central Committee To Lam"
+                if org is None:
+                    title = text[t.start:body.end()]
+                pos = body.end()
+                continue
             h = hit_at.get(nxt)
+            if nxt in orgs_at and (h is None or orgs_at[nxt][0] >= h.end):
+                end_, canonical = orgs_at[nxt]
+                if org is None:
+                    org = canonical
+                    title = text[t.start:end_]
+                pos = end_
+                continue
             if h is None or h.entry.kind not in (ORG, COUNTRY, DEMONYM, PLACE, REGION):
                 break
             if h.entry.kind == ORG and org is None:
@@ -133,21 +191,53 @@ def find(text: str, sent: tuple[int, int], ents: list[Hit], titles: list[Hit], g
 
     # 2. a Vietnamese family name + 1-3 Vietnamese syllables, all capitalised
     for i, (s, e) in enumerate(toks.toks):
-        if fold(text[s:e]) not in g.surnames or not text[s].isupper():
+        if not is_surname(text[s:e], g):
             continue
-        if s in hit_at:
+        if s in hit_at and not _single_place(hit_at[s], text):
             continue
         j = i + 1
         while j < len(toks.toks) and j - i <= 3:
             ts, te = toks.toks[j]
             w = text[ts:te]
+            if ts in title_starts:
+                break                    # "Đoàn Chủ tịch": the Presidium, not Mr Đoàn Chủ
             if text[toks.toks[j - 1][1]:ts] != " " or not w[:1].isupper() or not _vn_syllable(w) \
-                    or ts in hit_at or fold(w) in _NOT_NAME:
+                    or (len(w) > 1 and w.isupper()) or (ts in hit_at and not _single_place(hit_at[ts], text)):
                 break
             j += 1
-        if j - i >= 2 and (j - i >= 3 or _has_vn_marks(text[s:toks.toks[j - 1][1]]) or _lone_name_ok(text, s)):
-            add((s, toks.toks[j - 1][1]), None, None)
+        if j - i == 2 and text[toks.toks[i][0]:toks.toks[i][1]].lower() in _CAN \
+                and text[toks.toks[i + 1][0]:toks.toks[i + 1][1]].lower() in _CHI:
+            continue                     # "Đinh Dậu": a lunar year, not a person
+        end = toks.toks[j - 1][1]
+        if text[lo:hi].strip() == text[s:end]:
+            continue                     # a line holding only a name: the byline
+        if j - i >= 2 and (j - i >= 3 or _has_vn_marks(text[s:end]) or _lone_name_ok(text, s)):
+            add((s, end), None, None)
+    # 3. "Ben Chapman, Warwick Morris and Paul Smith, the co-founders of ...": names before a
+    #    lower-case role in apposition
+    for m in _APPOSITION.finditer(text, lo, hi):
+        names = re.split(r",\s+|,?\s+and\s+", m.group("names"))
+        pos = m.start("names")
+        for nm in names:
+            at = text.find(nm, pos, m.end("names"))
+            if at < 0:
+                continue
+            pos = at + len(nm)
+            if not any(fold(w) in _NOT_NAME for w in nm.split()):
+                add((at, at + len(nm)), m.group("role"), None)
+    # 4. known persons (reference data, database snapshot) not found above: the name as written,
+    #    the title and organisation on record
+    for h in ents:
+        if h.entry.kind == PERSON and lo <= h.start < hi and not any(h.start < ue and us < h.end for us, ue in used):
+            title, org = h.entry.extra if h.entry.extra else (None, None)
+            used.append((h.start, h.end))
+            out.append(Person(h.start, h.end, h.text, title, org))
     return out
+
+
+def _single_place(h: Hit, text: str) -> bool:
+    """A one-word place ("Hue", "Hà") can also be a given name."""
+    return h.entry.kind == PLACE and " " not in h.text
 
 
 def _has_vn_marks(name: str) -> bool:

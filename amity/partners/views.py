@@ -16,6 +16,7 @@ from amity.partners.models import Country, Organisation, Person, Province
 
 
 class CountryListView(ObjectListView):
+    export_name = "countries"
     queryset = Country.objects.with_current_level()
     filterset_class = filtersets.CountryFilterSet
     add_url_name = "partners:country_add"
@@ -71,6 +72,7 @@ def partnership_add(request, iso2):
 
 
 class ProvinceListView(ObjectListView):
+    export_name = "provinces"
     queryset = Province.objects.all()
     filterset_class = filtersets.ProvinceFilterSet
     add_url_name = "partners:province_add"
@@ -99,6 +101,7 @@ class ProvinceUpdateView(ObjectUpdateView):
 
 
 class OrganisationListView(ObjectListView):
+    export_name = "organisations"
     queryset = Organisation.objects.select_related("home_country", "partner_country", "parent")
     filterset_class = filtersets.OrganisationFilterSet
     add_url_name = "partners:organisation_add"
@@ -137,6 +140,7 @@ class OrganisationDeleteView(ObjectDeleteView):
 
 
 class PersonListView(ObjectListView):
+    export_name = "people"
     queryset = Person.objects.select_related("country").prefetch_related("posts__organisation")
     filterset_class = filtersets.PersonFilterSet
     add_url_name = "partners:person_add"

@@ -48,6 +48,7 @@ def check_contract(r: dict, text_len: int | None = None) -> None:
             assert 0 <= ev["start"] < ev["end"]
             if text_len is not None:
                 assert ev["end"] <= text_len
+    assert set(r["country_evidence"]) == set(r["countries"])
     json.dumps(r)
 
 
@@ -66,6 +67,7 @@ def test_contract_compact_has_no_evidence():
 
 
 def check_contract_without_evidence(r):
+    assert "country_evidence" not in r
     for key in KEYS - {"countries"}:
         for item in r[key]:
             assert "evidence" not in item

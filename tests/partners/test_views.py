@@ -118,3 +118,14 @@ def test_language_switch_shows_vietnamese_names(editor_client, country):
     editor_client.post(reverse("set_language"), {"language": "vi", "next": "/"})
     page = editor_client.get(reverse("partners:country_detail", args=["CU"]), HTTP_ACCEPT_LANGUAGE="vi")
     assert "Cu Ba" in page.content.decode()
+
+
+def test_deleting_an_organisation_still_in_use_says_so(admin_client_, vufo, editor):
+    response = admin_client_.post(reverse("partners:organisation_delete", args=[vufo.pk]), follow=True)
+    assert response.status_code == 200 and "still in use" in response.content.decode()
+    assert Organisation.objects.filter(pk=vufo.pk).exists()
+
+
+def test_list_pages_link_exports_with_the_same_filters(editor_client, country):
+    page = editor_client.get(reverse("partners:country_list"), {"q": "cuba"}).content.decode()
+    assert "/api/export/countries.csv?q=cuba" in page and "/api/export/countries.xlsx?q=cuba" in page
