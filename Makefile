@@ -44,6 +44,8 @@ demo: install assets
 	$(BIN)/amity migrate --noinput
 	$(BIN)/amity load_reference
 	$(BIN)/amity demo_setup
+	$(BIN)/amity gazetteer build
+	$(BIN)/amity ingest amity/intake/demo --user demo --owner vufo
 	@echo ""
 	@echo "Amity is starting on http://$(HOST):$(PORT)/ — log in as demo / demo (Ctrl-C stops it)."
 	$(BIN)/amity runserver $(HOST):$(PORT) --noreload
