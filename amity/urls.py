@@ -16,6 +16,8 @@ urlpatterns = [
     path("api/", include("amity.api.urls")),
     path("activities/", include("amity.activities.urls")),
     path("intake/", include("amity.intake.urls")),
+    path("suggestions/", include("amity.suggestions.urls")),
+    path("monitor/", include("amity.monitor.urls")),
     path("reviews/", include("amity.reviews.urls")),
     path("", include("amity.partners.urls")),
 ]

@@ -15,6 +15,12 @@ class MonitorConfig(AppConfig):
         register_nav(_("Signals"), "monitor:signal_list", 71)
         if hooks.signals_widget not in HOME_WIDGETS:
             HOME_WIDGETS.append(hooks.signals_widget)
+        from amity.core.registry import PANELS, register_panel
+        from amity.partners.models import Country, Organisation, Person
+
+        for model in (Country, Organisation, Person):
+            if hooks.partner_signals_panel not in PANELS.get(model._meta.label_lower, []):
+                register_panel(model, hooks.partner_signals_panel)
         try:
             from amity.intake.pipeline import POST_EXTRACT_HOOKS
         except ImportError:

@@ -14,9 +14,27 @@ def signals_for_document(document):
 
 
 def signals_widget(request):
+    """Home page: recent early signals, and the user's watchlists with unmarked alerts."""
+    from django.db.models import Count, Q
+
+    from amity.monitor.models import Watchlist
     from amity.monitor.signals import recent_signals
 
     signals = list(recent_signals()[:8])
+    watchlists = []
+    if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        watchlists = list(Watchlist.objects.filter(user=request.user, active=True).annotate(
+            unmarked=Count("alerts", filter=Q(alerts__relevant__isnull=True)))[:8])
+    return {"template": "monitor/_signals_widget.html", "signals": signals, "watchlists": watchlists}
+
+
+def partner_signals_panel(request, obj):
+    from django.contrib.contenttypes.models import ContentType
+
+    from amity.monitor.models import Signal
+
+    signals = list(Signal.objects.filter(partner_type=ContentType.objects.get_for_model(obj), partner_id=obj.pk)
+                   .prefetch_related("documents")[:5])
     if not signals:
         return None
-    return {"template": "monitor/_signals_widget.html", "signals": signals}
+    return {"template": "monitor/_partner_signals_panel.html", "signals": signals}

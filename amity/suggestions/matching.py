@@ -6,6 +6,7 @@ once per batch (one document, one page) and reused for every name in it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -14,6 +15,12 @@ from amity.extract.normalize import fold
 
 PROPOSE_AT = 85.0  # a match is proposed from this score (0-100)
 EXACT = 100.0
+_PUNCT = re.compile(r"[\W_]+")
+
+
+def match_key(name: str) -> str:
+    """Folded, punctuation as spaces: "Japan-Viet Nam" and "Japan Viet Nam" are the same key."""
+    return _PUNCT.sub(" ", fold(name)).strip()
 
 
 @dataclass
@@ -34,7 +41,7 @@ class NameIndex:
         self._objects: dict[int, object] = {}
         for obj in (queryset if queryset is not None else model.objects.all()):
             for name in names_of(obj):
-                key = fold(name)
+                key = match_key(name)
                 if not key:
                     continue
                 self.keys.append(key)
@@ -45,17 +52,8 @@ class NameIndex:
     def get(self, pk):
         return self._objects.get(pk)
 
-    def add(self, obj) -> None:
-        for name in names_of(obj):
-            key = fold(name)
-            if key:
-                self.keys.append(key)
-                self.ids.append(obj.pk)
-                self.exact.setdefault(key, obj.pk)
-        self._objects[obj.pk] = obj
-
     def best(self, name: str, cutoff: float = PROPOSE_AT) -> Match | None:
-        key = fold(name)
+        key = match_key(name)
         if not key or not self.keys:
             return None
         if key in self.exact:
@@ -81,8 +79,24 @@ def names_of(obj) -> list[str]:
     return names
 
 
+_SHARED: dict[str, tuple[tuple, NameIndex]] = {}
+
+
+def _shared_index(model, fields) -> NameIndex:
+    """A process-wide index, rebuilt when the table changed (row count or last update differ)."""
+    from django.db.models import Count, Max
+
+    state = model.objects.aggregate(n=Count("id"), last=Max("updated_at"), top=Max("id"))
+    version = (state["n"], state["last"], state["top"])
+    cached = _SHARED.get(model._meta.label)
+    if cached is None or cached[0] != version:
+        cached = (version, NameIndex(model, model.objects.only("id", *fields)))
+        _SHARED[model._meta.label] = cached
+    return cached[1]
+
+
 class Indexes:
-    """Lazily built indexes for one batch (organisations, people, countries)."""
+    """Indexes for one batch (organisations, people, countries), shared between batches while unchanged."""
 
     def __init__(self):
         self._cache: dict[str, NameIndex] = {}
@@ -92,15 +106,14 @@ class Indexes:
         if "org" not in self._cache:
             from amity.partners.models import Organisation
 
-            self._cache["org"] = NameIndex(Organisation, Organisation.objects.only(
-                "id", "name_en", "name_vi", "acronym", "aliases"))
+            self._cache["org"] = _shared_index(Organisation, ("name_en", "name_vi", "acronym", "aliases"))
         return self._cache["org"]
 
     def persons(self) -> NameIndex:
         if "person" not in self._cache:
             from amity.partners.models import Person
 
-            self._cache["person"] = NameIndex(Person, Person.objects.only("id", "full_name", "name_vi", "aliases"))
+            self._cache["person"] = _shared_index(Person, ("full_name", "name_vi", "aliases"))
         return self._cache["person"]
 
     def country(self, iso2: str):

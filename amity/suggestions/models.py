@@ -15,6 +15,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from amity.extract.normalize import fold
+
 
 class Kind(models.TextChoices):
     ORGANISATION = "organisation", _("New organisation")
@@ -38,6 +40,7 @@ class Suggestion(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING,
                               db_index=True)
     label = models.CharField(_("suggestion"), max_length=500)
+    search_key = models.TextField(editable=False, blank=True)
     payload = models.JSONField(_("fields"), default=dict, blank=True)
     fingerprint = models.CharField(max_length=64, unique=True)
     date = models.DateField(_("date"), null=True, blank=True, help_text=_("Event date, for grouping reports."))
@@ -71,8 +74,38 @@ class Suggestion(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.label}"
 
+    def save(self, *args, **kwargs):
+        self.search_key = fold(self.label)
+        if kwargs.get("update_fields") is not None and "label" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("suggestions:detail", args=[self.pk])
+
+    @property
+    def type_label(self) -> str:
+        """The activity type of an activity or aid suggestion, in the reader's language."""
+        if self.kind not in (Kind.ACTIVITY, Kind.AID_COMMITMENT) or not self.payload.get("type"):
+            return ""
+        try:
+            from amity.activities.choices import ActivityType
+            from amity.suggestions.services import activity_type
+
+            return str(ActivityType(activity_type(self.payload["type"], self.payload.get("location"))).label)
+        except (ImportError, ValueError):
+            return self.payload["type"]
+
+    @property
+    def date_label(self) -> str:
+        if not self.date:
+            return ""
+        precision = (self.payload or {}).get("precision")
+        if precision == "year":
+            return str(self.date.year)
+        if precision == "month":
+            return f"{self.date.month:02d}/{self.date.year}"
+        return self.date.isoformat()
 
     @property
     def is_pending(self) -> bool:
@@ -80,8 +113,21 @@ class Suggestion(models.Model):
 
     @property
     def source_count(self) -> int:
-        cached = getattr(self, "n_sources", None)
-        return cached if cached is not None else self.evidence.values("document").distinct().count()
+        """Documents reporting it, near-duplicate copies included (the pipeline gives copies no hooks)."""
+        reports, copies = getattr(self, "n_reports", None), getattr(self, "n_copies", None)
+        if reports is None or copies is None:
+            from amity.intake.models import Document
+
+            docs = self.evidence.values("document")
+            reports = docs.distinct().count()
+            copies = Document.objects.filter(duplicate_of__in=docs).count()
+        return reports + copies
+
+    def copies(self):
+        """Near-duplicate copies of the documents behind it."""
+        from amity.intake.models import Document
+
+        return Document.objects.filter(duplicate_of__in=self.evidence.values("document")).order_by("date", "id")
 
 
 class SuggestionEvidence(models.Model):
@@ -97,6 +143,9 @@ class SuggestionEvidence(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["suggestion", "document"], name="one_evidence_per_document")]
+
+    def __str__(self):
+        return f"{self.suggestion_id} <- {self.document_id}"
 
     def parts(self) -> tuple[str, str, str]:
         """(before, highlighted, after): the template escapes each part."""

@@ -15,6 +15,7 @@ import bisect
 import datetime as dt
 import hashlib
 import re
+from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -137,11 +138,13 @@ class Builder:
 
     # -- one fact ---------------------------------------------------------------------------------------------
 
-    def add(self, kind, fp, label, payload, evidence, *, date=None, countries=(), match=None, merge_query=None):
+    def add(self, kind, fp, label, payload, evidence, *, date=None, countries=(), match=None, merge_query=None,
+            names=()):
         """Create the suggestion or add this document as one more source of an existing one."""
         if RejectedFingerprint.objects.filter(fingerprint=fp).exists():
             return None
         sentence, start, end = self.sentences.around(evidence or {})
+        start, end = narrow(sentence, start, end, names)
         suggestion = Suggestion.objects.filter(fingerprint=fp).first()
         if suggestion is None and merge_query is not None:
             suggestion = merge_query()
@@ -192,10 +195,14 @@ class Builder:
 
         kind = item.get("kind") if item.get("kind") in OrganisationKind.values else OrganisationKind.OTHER
         country = (item.get("country") or "").upper()[:2]
-        payload = {"name_en": "" if self.vi else name, "name_vi": name if self.vi else "", "acronym": "",
-                   "kind": kind, "home_country": country}
+        if self.vi:  # the name as written is Vietnamese; the engine's canonical name may be the English one
+            name_vi = written or name
+            name_en = name if fold(name) != fold(name_vi) and name.isascii() else ""
+        else:
+            name_en, name_vi = name, ""
+        payload = {"name_en": name_en, "name_vi": name_vi, "acronym": "", "kind": kind, "home_country": country}
         self.add(Kind.ORGANISATION, fingerprint(Kind.ORGANISATION, name), name, payload, item.get("evidence"),
-                 countries=[country] if country else (), match=match)
+                 countries=[country] if country else (), match=match, names=(written, name))
 
     def person(self, item):
         name = _clean_name(item.get("name"))
@@ -206,24 +213,33 @@ class Builder:
         org = _clean_name(item.get("org"))
         if not (match and match.score >= EXACT):
             payload = {"full_name": name, "name_vi": "", "country": ""}
-            self.add(Kind.PERSON, fingerprint(Kind.PERSON, name), name, payload, item.get("evidence"), match=match)
+            self.add(Kind.PERSON, fingerprint(Kind.PERSON, name), name, payload, item.get("evidence"), match=match,
+                     names=(name,))
         if title:
             self.post(name, title, org, item.get("evidence"), match)
 
     def post(self, name, title, org, evidence, person_match):
         from amity.partners.models import Post
 
+        title = post_title(title, org)
+        org_match = self.idx.organisations().best(org, cutoff=90) if org else None
+        if org_match and " of " in title:  # "President of VUFO" at the union known as VUFO
+            base, rest = title.split(" of ", 1)
+            rest_match = self.idx.organisations().best(re.sub(r"^the ", "", rest, flags=re.IGNORECASE), cutoff=90)
+            if rest_match and rest_match.obj.pk == org_match.obj.pk and base.strip():
+                title = base.strip()
         if person_match and person_match.score >= EXACT:
-            posts = Post.objects.filter(person=person_match.obj).select_related("organisation")
-            for post in posts:
-                if fold(post.title) == fold(title) and (not org or not post.organisation_id
-                                                        or fold(str(post.organisation.name_en)) == fold(org)):
+            for post in Post.objects.filter(person=person_match.obj):
+                same_org = not org or not post.organisation_id or (org_match and org_match.obj.pk == post.organisation_id)
+                if fold(post.title) == fold(title) and same_org:
                     return  # the post is already recorded
         date = self.doc_date
         payload = {"person": name, "title": title, "organisation": org,
                    "date_from": date.isoformat() if date else ""}
         label = f"{name} — {title}" + (f", {org}" if org else "")
-        self.add(Kind.POST, fingerprint(Kind.POST, name, title, org), label, payload, evidence, date=date)
+        org_key = org_match.obj.pk if org_match else org
+        self.add(Kind.POST, fingerprint(Kind.POST, name, title, org_key), label, payload, evidence, date=date,
+                 names=(name,))
 
     def event(self, item):
         typ = str(item.get("type") or "other")[:40]
@@ -259,7 +275,10 @@ class Builder:
         level = detect_level(" ".join([sentence, str(item.get("summary") or "")]))
         for iso2 in partners:
             country = self.idx.country(iso2)
-            label = f"{country or iso2}: {level or '?'}"
+            from amity.partners.choices import PartnershipLevel
+
+            level_label = str(PartnershipLevel(level).label) if level in PartnershipLevel.values else "?"
+            label = f"{country or iso2}: {level_label}"
             payload = {"country": iso2, "level": level, "date_from": date.isoformat() if date else ""}
             self.add(Kind.PARTNERSHIP_CHANGE, fingerprint(Kind.PARTNERSHIP_CHANGE, iso2, level), label, payload,
                      evidence, date=date, countries=[iso2])
@@ -298,6 +317,23 @@ class Builder:
         return {}
 
 
+def narrow(sentence: str, start: int, end: int, names) -> tuple[int, int]:
+    """Highlight the name itself when the engine's evidence is a whole sentence and the name is in it."""
+    from amity.extract.normalize import fold_aligned
+
+    if not names or end - start <= max((len(n or "") for n in names), default=0) + 2:
+        return start, end
+    folded = fold_aligned(sentence)
+    for name in names:
+        key = fold(name or "")
+        if len(key) < 3:
+            continue
+        found = folded.find(key, start, end)
+        if found >= 0:
+            return found, found + len(key)
+    return start, end
+
+
 def suggest_from_document(document, indexes: Indexes | None = None) -> list[Suggestion]:
     """POST_EXTRACT hook: one suggestion per new fact in ``document`` (or one more source of a known one)."""
     if not getattr(document, "pk", None) or not getattr(document, "extraction", None):
@@ -329,13 +365,32 @@ def _fmt_number(value) -> str:
     return str(int(number)) if number.is_integer() else f"{number:g}"
 
 
+def post_title(title: str, org: str) -> str:
+    """"Vice President of the Viet Nam Union of Friendship Organizations" at that union -> "Vice President"."""
+    if not org or " of " not in title:
+        return title
+    base, rest = title.split(" of ", 1)
+    rest = re.sub(r"^the ", "", rest, flags=re.IGNORECASE)
+    from rapidfuzz import fuzz
+
+    from amity.suggestions.matching import match_key
+
+    if fuzz.token_set_ratio(match_key(rest), match_key(org)) >= 85 or match_key(rest) in org_acronyms(org):
+        return base.strip() or title
+    return title
+
+
+def org_acronyms(org: str) -> set[str]:
+    words = [w for w in re.findall(r"[A-Za-zÀ-ỹĐđ]+", org) if w[0].isupper()]
+    return {fold("".join(w[0] for w in words))}
+
+
 def _event_title(typ, summary, countries, orgs, persons) -> str:
-    label = typ.replace("_", " ").capitalize()
-    who = ", ".join((persons + orgs)[:3] or countries[:4])
+    """The summary, shortened; else who took part. The type is shown next to it, translated."""
     if summary:
-        short = summary if len(summary) <= 140 else summary[:137].rsplit(" ", 1)[0] + "…"
-        return f"{label}: {short}"
-    return f"{label}: {who}" if who else label
+        return summary if len(summary) <= 160 else summary[:157].rsplit(" ", 1)[0] + "…"
+    who = ", ".join((persons + orgs)[:3] or countries[:4])
+    return who or typ.replace("_", " ")
 
 
 _LEVELS = [
@@ -367,8 +422,8 @@ def _similar_event(kind, typ, date, countries, orgs, persons):
     if not mine:
         return None
     window = dt.timedelta(days=MERGE_WINDOW_DAYS)
-    candidates = Suggestion.objects.filter(kind=kind, date__range=(date - window, date + window)).exclude(
-        status=Status.REJECTED)
+    # Rejected ones count too: a rejected visit reported again a day off stays rejected.
+    candidates = Suggestion.objects.filter(kind=kind, date__range=(date - window, date + window))
     best, best_shared = None, 0
     for candidate in candidates.order_by("id")[:200]:
         if candidate.payload.get("type") != typ:
@@ -471,13 +526,33 @@ def source_for(evidence: SuggestionEvidence) -> Source:
 
 
 def cite(record, evidence) -> int:
-    """Cite every document behind a suggestion on the record it became."""
+    """Cite every document behind a suggestion (and their near-duplicate copies) on the record it became."""
+    from amity.intake.models import Document
+
     ct = ContentType.objects.get_for_model(record)
     n = 0
     for ev in evidence:
-        _c, created = Citation.objects.get_or_create(source=source_for(ev), content_type=ct, object_id=record.pk)
-        n += created
+        copies = [SuggestionEvidence(suggestion_id=ev.suggestion_id, document=copy, sentence=ev.sentence,
+                                     start=ev.start, end=ev.end)
+                  for copy in Document.objects.filter(duplicate_of_id=ev.document_id)]
+        for item in (ev, *copies):
+            _c, created = Citation.objects.get_or_create(source=source_for(item), content_type=ct,
+                                                         object_id=record.pk)
+            n += created
     return n
+
+
+def all_sources(suggestion) -> list:
+    """Evidence rows plus unsaved rows for the near-duplicate copies (same sentence)."""
+    from amity.intake.models import Document
+
+    out = []
+    for ev in suggestion.evidence.select_related("document"):
+        out.append(ev)
+        out.extend(SuggestionEvidence(suggestion_id=ev.suggestion_id, document=copy, sentence=ev.sentence,
+                                      start=ev.start, end=ev.end)
+                   for copy in Document.objects.filter(duplicate_of_id=ev.document_id))
+    return out
 
 
 # ---- reviewing ------------------------------------------------------------------------------------------------
@@ -687,14 +762,14 @@ def _accept_activity(suggestion, user):
     countries = [c for c in (_country(iso) for iso in p.get("countries") or []) if c]
     money = {}
     if suggestion.kind == Kind.AID_COMMITMENT and p.get("amount") not in (None, ""):
-        money = {"money_amount": p.get("amount"), "money_currency": (p.get("currency") or "")[:3],
+        money = {"money_amount": Decimal(str(p.get("amount"))), "money_currency": (p.get("currency") or "")[:3],
                  "money_kind": "aid_pledge"}
     return create_activity(
         user=user, type=activity_type(p.get("type"), p.get("location")), title=_clean_name(p.get("title")) or suggestion.label[:300],
         start=start, precision=p.get("precision") or "day", end=_date(p.get("end")),
         countries=countries, organisations=_names_to_objects(p.get("organisations"), _find_org),
         persons=_names_to_objects(p.get("persons"), _find_person), summary=p.get("summary") or "",
-        sources=[source_for(ev) for ev in suggestion.evidence.select_related("document")], **money,
+        sources=[source_for(ev) for ev in all_sources(suggestion)], **money,
     )
 
 
