@@ -7,6 +7,7 @@ from amity.core import views as core_views
 urlpatterns = [
     path("", core_views.HomeView.as_view(), name="home"),
     path("search/", core_views.search_view, name="search"),
+    path("notifications/", core_views.notifications_view, name="notifications"),
     path("healthz", core_views.healthz, name="healthz"),
     path("notes/<int:ct_id>/<int:object_id>/add/", core_views.JournalNoteCreateView.as_view(), name="note_add"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

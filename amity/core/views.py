@@ -236,3 +236,16 @@ def healthz(request):
     from django.http import JsonResponse
 
     return JsonResponse({"status": "ok"})
+
+
+def notifications_view(request):
+    """The user's in-app notifications; opening the page marks them read."""
+    from django.utils import timezone
+
+    from amity.core.models import Notification
+
+    items = list(Notification.objects.filter(user=request.user)[:200])
+    if request.method == "POST":
+        Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+        return HttpResponseRedirect(request.path)
+    return render(request, "core/notifications.html", {"items": items})

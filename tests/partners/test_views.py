@@ -129,3 +129,16 @@ def test_deleting_an_organisation_still_in_use_says_so(admin_client_, vufo, edit
 def test_list_pages_link_exports_with_the_same_filters(editor_client, country):
     page = editor_client.get(reverse("partners:country_list"), {"q": "cuba"}).content.decode()
     assert "/api/export/countries.csv?q=cuba" in page and "/api/export/countries.xlsx?q=cuba" in page
+
+
+def test_notifications_page_lists_and_marks_read(editor_client, editor):
+    from amity.core.models import Notification, notify
+
+    notify([editor, editor], "Activity “Visit of the Cuban delegation” was approved", url="/activities/")
+    assert Notification.objects.filter(user=editor).count() == 1
+    home = editor_client.get(reverse("home")).content.decode()
+    assert 'id="unread-count">1<' in home
+    page = editor_client.get(reverse("notifications")).content.decode()
+    assert "Cuban delegation" in page
+    editor_client.post(reverse("notifications"))
+    assert not Notification.objects.filter(user=editor, read_at__isnull=True).exists()
