@@ -292,7 +292,7 @@ def fetch(url: str, *, timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX_FETC
         if isinstance(reason, socket.timeout | TimeoutError):
             raise InputError(f"no answer within {timeout:g} s (timed out)") from None
         raise InputError(f"unreachable: {getattr(reason, 'strerror', None) or reason}") from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise InputError(f"no answer within {timeout:g} s (timed out)") from None
     except (OSError, ValueError) as exc:
         raise InputError(f"fetch failed: {exc}") from None

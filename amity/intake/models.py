@@ -149,7 +149,7 @@ class DocumentMention(models.Model):
 
 
 class NearDuplicateKey(models.Model):
-    """MinHash LSH band keys of a document (datasketch signature, 16 bands x 8 rows).
+    """MinHash LSH band keys of a document (datasketch signature, 20 bands x 5 rows).
 
     Two documents sharing a key are candidates; the stored signature decides (Jaccard >= threshold).
     """
@@ -160,10 +160,16 @@ class NearDuplicateKey(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["document", "key"], name="intake_unique_near_key")]
 
+    def __str__(self):
+        return f"{self.document_id}:{self.key}"
+
 
 class DocumentSignature(models.Model):
     document = models.OneToOneField(Document, on_delete=models.CASCADE, primary_key=True, related_name="signature")
     minhash = models.BinaryField()
+
+    def __str__(self):
+        return f"MinHash of document {self.document_id}"
 
 
 class RunStatus(models.TextChoices):

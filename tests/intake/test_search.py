@@ -1,0 +1,192 @@
+"""Document search: the same tests run on SQLite FTS5 and on PostgreSQL full-text (whichever DATABASE_URL is)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from amity.intake import pipeline
+from amity.intake.models import Document, DocumentMention, DocumentStatus
+from amity.intake.search import Filters, get_backend, highlight, parse_query, search, snippet
+
+pytestmark = pytest.mark.django_db
+
+
+def make_doc(title: str, text: str, *, date=None, language="en", status=DocumentStatus.DONE, mentions=()):
+    import hashlib
+
+    sha = hashlib.sha256((title + text).encode()).hexdigest()
+    doc = Document.objects.create(sha256=sha, blob_path=Document.blob_path_for(sha), title=title, text=text,
+                                  date=date, language=language, status=status)
+    get_backend().index(doc)
+    for kind, name, links in mentions:
+        DocumentMention.objects.create(document=doc, kind=kind, name=name, **links)
+    return doc
+
+
+@pytest.fixture
+def corpus(db):
+    from amity.partners.models import Country, Organisation
+
+    jp = Country.objects.create(iso2="JP", iso3="JPN", name_en="Japan", name_vi="Nhật Bản")
+    fr = Country.objects.create(iso2="FR", iso3="FRA", name_en="France", name_vi="Pháp")
+    vufo = Organisation.objects.create(key="vufo", name_en="Viet Nam Union of Friendship Organisations")
+    docs = {
+        "danang_vi": make_doc("Giao lưu hữu nghị tại Đà Nẵng",
+                              "Đoàn đại biểu Hội hữu nghị Pháp - Việt Nam thăm thành phố Đà Nẵng và gặp gỡ thanh niên.",
+                              date=dt.date(2025, 4, 5), language="vi",
+                              mentions=[("country", "FR", {"country": fr}), ("event", "visit", {})]),
+        "danang_en": make_doc("Youth exchange in Da Nang",
+                              "A Japanese youth delegation visited Da Nang city for a friendship exchange with VUFO.",
+                              date=dt.date(2025, 6, 1),
+                              mentions=[("country", "JP", {"country": jp}), ("event", "exchange", {}),
+                                        ("organisation", "VUFO", {"organisation": vufo})]),
+        "scholar": make_doc("Scholarships for students",
+                            "The association presented scholarships to students of Hue. Friendship scholarship fund.",
+                            date=dt.date(2024, 1, 10),
+                            mentions=[("country", "JP", {"country": jp})]),
+        "xss": make_doc("<script>alert(1)</script> Report",
+                        "Delegates said <img src=x onerror=alert(1)> friendship & cooperation matter.",
+                        date=None),
+    }
+    docs["copy"] = make_doc("Youth exchange in Da Nang (copy)", "A Japanese youth delegation visited Da Nang city.",
+                            status=DocumentStatus.DUPLICATE)
+    Document.objects.filter(pk=docs["copy"].pk).update(duplicate_of=docs["danang_en"])
+    return docs
+
+
+def ids(result):
+    return {h.document.pk for h in result.hits}
+
+
+def test_backend_matches_database():
+    assert get_backend().vendor == connection.vendor
+
+
+def test_diacritic_insensitive_both_ways(corpus):
+    both = {corpus["danang_vi"].pk, corpus["danang_en"].pk}
+    assert ids(search("da nang")) == both
+    assert ids(search("Đà Nẵng")) == both
+    assert ids(search("ĐÀ NẴNG")) == both
+    assert ids(search("hữu nghị")) == {corpus["danang_vi"].pk}
+    assert ids(search("huu nghi")) == {corpus["danang_vi"].pk}
+
+
+def test_phrase_and_prefix(corpus):
+    assert ids(search('"youth delegation"')) == {corpus["danang_en"].pk}
+    assert ids(search('"delegation youth"')) == set()
+    assert ids(search("scholar*")) == {corpus["scholar"].pk}
+    assert ids(search("scholar")) == set()
+    assert ids(search('"thanh ni*"')) == {corpus["danang_vi"].pk}
+    assert ids(search("friendship japanese")) == {corpus["danang_en"].pk}
+
+
+def test_filters_and_facets(corpus):
+    r = search("friendship")
+    assert ids(r) == {corpus["danang_en"].pk, corpus["scholar"].pk, corpus["xss"].pk}
+    countries = {row["name"]: row["n"] for row in r.facets["country"]}
+    assert countries == {"JP": 2}
+    assert ids(search("friendship", Filters(country="jp"))) == {corpus["danang_en"].pk, corpus["scholar"].pk}
+    assert ids(search("", Filters(country="FR"))) == {corpus["danang_vi"].pk}
+    assert ids(search("", Filters(language="vi"))) == {corpus["danang_vi"].pk}
+    assert ids(search("da nang", Filters(event="exchange"))) == {corpus["danang_en"].pk}
+    org = corpus["danang_en"].mentions.get(kind="organisation").organisation_id
+    assert ids(search("friendship", Filters(organisation=org))) == {corpus["danang_en"].pk}
+    assert ids(search("friendship", Filters(date_from=dt.date(2025, 1, 1)))) == {corpus["danang_en"].pk}
+    assert ids(search("friendship", Filters(date_to=dt.date(2024, 12, 31)))) == {corpus["scholar"].pk}
+    assert corpus["copy"].pk in ids(search("youth", Filters(include_duplicates=True)))
+    assert corpus["copy"].pk not in ids(search("youth"))
+
+
+def test_sort_by_relevance_and_date(corpus):
+    by_date = [h.document.pk for h in search("friendship", sort="date").hits]
+    assert by_date == [corpus["danang_en"].pk, corpus["scholar"].pk, corpus["xss"].pk]  # undated last
+    by_rank = search("scholarship*").hits
+    assert by_rank[0].document == corpus["scholar"]
+    assert search("friendship", limit=1, offset=1).total == 3
+    assert len(search("friendship", limit=1, offset=1).hits) == 1
+
+
+def test_snippets_highlight_and_escape(corpus):
+    hit = search("friendship").hits
+    xss = next(h for h in hit if h.document == corpus["xss"])
+    assert "<img" not in xss.snippet and "&lt;img" in xss.snippet
+    assert "<script>" not in xss.title_html and "&lt;script&gt;" in xss.title_html
+    assert "<mark>friendship</mark>" in xss.snippet
+    vi = search('"da nang"').hits
+    vi_hit = next(h for h in vi if h.document == corpus["danang_vi"])
+    assert "<mark>Đà Nẵng</mark>" in vi_hit.snippet
+    assert highlight("Hà Nội & Huế", parse_query('"ha noi"')) == "<mark>Hà Nội</mark> &amp; Huế"
+    assert snippet("x" * 1000 + " target word " + "y" * 1000, parse_query("target")).startswith("… ")
+
+
+@pytest.mark.parametrize("query", [
+    '"', '""', '"unbalanced', "a*", "*", "**", "NEAR(a b)", "NEAR", "(", ")", "((da nang", "a OR b", "NOT",
+    "AND", "-da", "title:da", "col:", "^start", "a + b", "'", "\\", "\x00", "da nang)", "{x}", "[y]", ":*", "&|!",
+    "<->", "da <-> nang", "Đ*", "%", "_", "x" * 600,
+])
+def test_fts_syntax_never_errors(corpus, query):
+    search(query)
+    search(query, sort="date")
+
+
+@hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=80))
+def test_any_input_is_safe(corpus, query):
+    result = search(query)
+    assert result.total >= 0
+
+
+def test_delete_and_edit_keep_index_in_step(corpus):
+    doc = corpus["scholar"]
+    doc.title = "Học bổng cho sinh viên"
+    doc.save()
+    assert ids(search("hoc bong")) == {doc.pk}
+    assert ids(search("scholarships students")) == {doc.pk}  # still in the body
+    doc.delete()
+    assert ids(search("scholar*")) == set()
+    assert search("hoc bong").total == 0
+
+
+def test_global_search_shows_documents(corpus, editor_client):
+    response = editor_client.get("/search/", {"q": "Da Nang"})
+    assert response.status_code == 200
+    assert "Youth exchange in Da Nang" in response.content.decode()
+
+
+def test_index_size_is_reported(corpus):
+    size = get_backend().size_bytes()
+    assert size is None or size > 0
+
+
+def test_pipeline_indexes_once(var_dir):
+    run = pipeline.execute_run(pipeline.create_run(texts=["Hội hữu nghị Việt Nam - Lào tổ chức gặp mặt " * 5]))
+    assert run.added == 1
+    assert search("viet nam lao").total == 1
+
+
+def test_rows_left_by_a_bulk_truncate_are_pruned(corpus):
+    from amity.intake.signals import prune_index
+
+    doc = corpus["scholar"]
+    doc.mentions.all().delete()
+    Document.objects.filter(pk=doc.pk)._raw_delete(Document.objects.db)  # as TRUNCATE would: no signals
+    assert search("scholar*").total <= 1
+    prune_index(sender=None)
+    assert search("scholar*").total == 0
+    assert search("friendship").total == 2
+
+
+def test_rank_window_keeps_total_exact(corpus, monkeypatch):
+    from amity.intake import search as search_mod
+
+    monkeypatch.setattr(search_mod, "RANK_WINDOW", 2)
+    result = search("friendship", limit=2)
+    assert result.total == 3
+    assert {h.document.pk for h in result.hits} == {corpus["scholar"].pk, corpus["xss"].pk}  # the 2 newest
+    assert len(search("friendship", limit=2, offset=2).hits) == 1  # beyond the window: everything ranked
