@@ -48,6 +48,9 @@ _PATTERNS = [
 ]
 
 
+_PATTERNS_EN = [rx for i, rx in enumerate(_PATTERNS) if i not in (4, 6, 8)]   # no "ngay", "sang", "thang"
+
+
 @dataclass(slots=True)
 class DateHit:
     start: int
@@ -55,14 +58,16 @@ class DateHit:
     value: str          # "YYYY-MM-DD" | "YYYY-MM" | "YYYY"
 
 
-def find(folded: str, doc_date: dt.date | None = None, ref_year: int | None = None) -> list[DateHit]:
+def find(folded: str, doc_date: dt.date | None = None, ref_year: int | None = None,
+         lang: str | None = None) -> list[DateHit]:
     """Every date in ``folded``.  Partial dates need ``doc_date`` (exact resolution) or, failing
-    that, ``ref_year`` (the year the document talks about most)."""
+    that, ``ref_year`` (the year the document talks about most).  ``lang="en"`` skips the patterns
+    made of Vietnamese words ("ngày 10 tháng 3", "sáng 04/12", "tháng 3/2025")."""
     hits: list[DateHit] = []
     pending: list[tuple[int, int, int, int]] = []      # day-month without a year: (start, end, m, d)
     taken = Spans()
     windows = digit_windows(folded)
-    for rx in _PATTERNS:
+    for rx in (_PATTERNS_EN if lang == "en" else _PATTERNS):
         for m in (m for lo, hi in windows for m in rx.finditer(folded, lo, hi)):
             s, e = m.span()
             if taken.overlaps(s, e):
@@ -132,12 +137,53 @@ def _relative(m: re.Match, kind: str, doc_date: dt.date) -> str | None:
 _DIGITS = re.compile(r"\d+")
 
 
+_LAST_DIGITS: tuple = ("", [])
+
+
+def _digit_runs(folded: str) -> list[tuple[int, int]]:
+    """Spans of the digit runs of ``folded`` (the last text's runs are kept: dates, money and
+    figures all ask for the same document)."""
+    global _LAST_DIGITS
+    last = _LAST_DIGITS
+    if last[0] is folded:
+        return last[1]
+    runs = [m.span() for m in _DIGITS.finditer(folded)]
+    _LAST_DIGITS = (folded, runs)
+    return runs
+
+
+def at_digit_runs(rx: re.Pattern, folded: str, windows: list[tuple[int, int]], prefix: str = ""):
+    """``rx.finditer`` over ``windows`` for a pattern whose matches start at a digit run (a number,
+    or ``prefix`` just before one): ``rx.match`` at each run instead of a try at every offset."""
+    last = -1
+    wi = 0
+    nw = len(windows)
+    for s, _ in _digit_runs(folded):
+        if s < last:
+            continue
+        while wi < nw and windows[wi][1] <= s:
+            wi += 1
+        if wi == nw:
+            break
+        lo, hi = windows[wi]
+        if s < lo:
+            continue
+        m = None
+        if prefix and s - len(prefix) >= lo and folded.startswith(prefix, s - len(prefix)) and s - len(prefix) >= last:
+            m = rx.match(folded, s - len(prefix), hi)
+        if m is None:
+            m = rx.match(folded, s, hi)
+        if m is not None:
+            last = m.end()
+            yield m
+
+
 def digit_windows(folded: str, before: int = 32, after: int = 24) -> list[tuple[int, int]]:
     """Every date has a digit: patterns only run in windows around digit runs (fast on big texts)."""
     out: list[list[int]] = []
     n = len(folded)
-    for m in _DIGITS.finditer(folded):
-        lo, hi = max(0, m.start() - before), min(n, m.end() + after)
+    for s, e in _digit_runs(folded):
+        lo, hi = max(0, s - before), min(n, e + after)
         if out and lo <= out[-1][1] + 48:   # few, larger windows: fewer regex calls
             out[-1][1] = hi
         else:

@@ -20,7 +20,9 @@ from .normalize import Spans
 _VN = r"(?:viet ?nam|vn)"
 _DASH = r"\s?[-/]\s?"
 _FA_EN = re.compile(rf"\b{_VN}{_DASH}(?P<x>[a-z][a-z .'&-]{{1,40}}?)\s(?:people's\s)?friendship\s(?:association|society)\b")
-_FA_EN_REV = re.compile(rf"(?P<x>[a-z][a-z.'&]*(?: [a-z][a-z.'&]*){{0,3}}){_DASH}{_VN}\s(?:people's\s)?friendship\s(?:association|society)\b")
+# "X–Viet Nam Friendship Association": matched from the dash on (only where the X words end matters;
+# a pattern starting at the X words would be tried at every letter of the window)
+_FA_EN_REV = re.compile(rf"(?<=[a-z.'&]){_DASH}{_VN}\s(?:people's\s)?friendship\s(?:association|society)\b")
 _FA_VI = re.compile(rf"\bhoi huu nghi (?:{_VN}|viet){_DASH}")
 _SHORT = {"trung": "CN", "han": "KR", "nhat": "JP", "lao": "LA", "nga": "RU", "my": "US", "phap": "FR",
           "duc": "DE", "anh": "GB", "xo": "SU", "cu ba": "CU", "cuba": "CU", "ba lan": "PL", "sec": "CZ",
@@ -31,7 +33,7 @@ _ORG_LOC_VI = re.compile(r" (?:(?:tinh|thanh pho|tp\.?) ?)")
 _ORG_LOC_EN = re.compile(r" (?:of|in) (?:the )?")
 _CREDIT = re.compile(r"(?:\(|photo:?|source:?|anh:?|nguon:?|theo|\| |[-–—/.]|\n)\s*$")
 _FA_VI_REV = re.compile(rf"\bhoi huu nghi (?P<x>[a-z][a-z .'-]{{1,30}}?){_DASH}{_VN}\b")
-_PU_EN = re.compile(r"(?P<x>[a-z][a-z.'-]*(?: [a-z][a-z.'-]*){0,3}?) (?:(?P<kind>provincial|city|municipal) )?union of friendship organi[sz]ations?\b")
+_PU_EN = re.compile(r"(?<=[a-z.'-]) (?:(?P<kind>provincial|city|municipal) )?union of friendship organi[sz]ations?\b")
 _PU_EN2 = re.compile(r"\bunion of friendship organi[sz]ations? of (?P<x>[a-z][a-z .'-]{1,30}?) (?:province|city)\b")
 _PU_VI = re.compile(r"\blien hiep cac to chuc huu nghi ")
 _PU_VI_SHORT = re.compile(r"\blien hiep huu nghi ")
@@ -43,7 +45,8 @@ _PC_EN = re.compile(r"(?P<x>[a-z][a-z.'-]*(?: [a-z][a-z.'-]*){0,3}?) (?:provinci
 _PC_VI = re.compile(r"\b(?:uy ban nhan dan|ubnd) ")
 _IN_CITY = re.compile(r" in ((?:[A-Z][\w'’.-]*)(?: [A-Z][\w'’.-]*){0,2})")
 _WORD = re.compile(r"[a-z](?:[a-z'-]|\.(?=[a-z]))*")
-_ACRONYM_COUNTRY = re.compile(r"(?<![\w/])([A-Z][A-Z0-9&]{1,9})\s?(?:/\s?|\()")
+_ACRONYM_COUNTRY = re.compile(r"([A-Z][A-Z0-9&]{1,9})\s?(?:/\s?|\()")   # not after a word or "/" (checked)
+_VI_LETTER = re.compile("[ăâđêôơưĂÂĐÊÔƠƯạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỷỹỵ]")
 _CITIES = {"Hà Nội": "Hanoi", "Thành phố Hồ Chí Minh": "Ho Chi Minh City", "Hải Phòng": "Hai Phong",
            "Đà Nẵng": "Da Nang", "Cần Thơ": "Can Tho", "Huế": "Hue"}
 
@@ -177,9 +180,8 @@ def _pattern_orgs(text: str, folded: str, g: Gazetteer) -> list[Org]:
         iso = g.country_by_fold.get(m.group("x").strip())
         if iso and iso != "VN":
             fa(m.start(), m.end(), iso, False)
-    for m in _near2(_FA_EN_REV, folded, _FA_KW, 60, 30):
-        x = m.group("x")
-        found = _country_before(g, folded, m.start("x") + len(x))
+    for m in _near2(_FA_EN_REV, folded, _FA_KW, 30, 30):
+        found = _country_before(g, folded, m.start())
         if found and found[0] != "VN":
             fa(found[1], m.end(), found[0], True)
     for m in _near(_FA_VI, folded, "hoi huu nghi", 1, 60):
@@ -205,8 +207,8 @@ def _pattern_orgs(text: str, folded: str, g: Gazetteer) -> list[Org]:
                      else f"{en} Provincial Union of Friendship Organisations")
         out.append(Org(start, end, text[start:end], canonical, "friendship_union", "VN"))
 
-    for m in _near(_PU_EN, folded, "union of friendship", 50, 40):
-        found = _province_before(g, folded, m.start("x") + len(m.group("x")))
+    for m in _near(_PU_EN, folded, "union of friendship", 30, 40):
+        found = _province_before(g, folded, m.start())
         if found:
             pu(found[1], m.end(), found[0])
     for m in _near(_PU_EN2, folded, "union of friendship", 1, 80):
@@ -292,6 +294,8 @@ def _pattern_orgs(text: str, folded: str, g: Gazetteer) -> list[Org]:
             pc(m.start(), found[1], found[0])
     # "WWO/Hoa Kỳ", "ACEF/Hàn Quốc", "GPI (Korea)": an acronym labelled with its country
     for m in (_ACRONYM_COUNTRY.finditer(text) if "/" in text or "(" in text else ()):
+        if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] in "_/"):
+            continue
         found = _country_suffix(g, folded, m.end())
         if found:
             end = found[1]
@@ -348,17 +352,22 @@ def organizations(text: str, folded: str, ents: list[Hit], g: Gazetteer,
     listed = sorted(chosen, key=lambda o: o.start)     # pattern and list organisations
     listed_starts = [o.start for o in listed]
     removed: set[int] = set()
+    # Vietnamese written without diacritics ("Hoi huu nghi Viet Nam"): the shapes in folded words
+    nodiac = lang == "vi" and len(_VI_LETTER.findall(text, 0, 3000)) < 3
     for s, e in sents:
         k = bisect.bisect_left(head_pos, s)
         if k >= len(head_pos) or head_pos[k] >= e:
             continue                     # no head noun in the sentence: no organisation by shape
         if lang == "vi":
-            found = orgphrases.vietnamese(text, s, e, lambda pos: (_province_at(g, folded, pos) or (None, None))[1])
+            found = orgphrases.vietnamese(text, s, e, lambda pos: (_province_at(g, folded, pos) or (None, None))[1],
+                                          nodiac)
         else:
             # only the stretch around the head nouns: long sentences are not tokenised whole
             last = head_pos[bisect.bisect_left(head_pos, e) - 1]
             lo = max(s, head_pos[k] - 160)
-            lo = text.rfind(" ", s, lo) + 1 if lo > s else s
+            if lo > s:                   # start at a word (no space in reach: where we are)
+                sp = text.rfind(" ", s, lo)
+                lo = sp + 1 if sp >= 0 else lo
             found = orgphrases.english(text, lo, min(e, last + 200), demonym_starts, s)
         for ph in found:
             if credit_spans.overlaps(ph.start, ph.end):
@@ -371,9 +380,8 @@ def organizations(text: str, folded: str, ents: list[Hit], g: Gazetteer,
                     j -= 1
                 touching = [o for o in listed[j:i] if id(o) not in removed]
                 if not (touching and all(ph.start <= o.start and o.end <= ph.end for o in touching)
-                        and all(o.name.isupper() and (lang == "vi" or (o.kind == "international_org"
-                                                                        and o.start == ph.start))
-                                for o in touching)):
+                        and all((o.name.isupper() and (lang == "vi" or o.kind == "international_org"))
+                                or _generic_tail(o, ph) for o in touching)):
                     continue                 # "Uỷ ban MTTQ tỉnh", "ASEAN People Forum" name more
                 for o in touching:           # than the acronym inside them
                     removed.add(id(o))
@@ -387,6 +395,14 @@ def organizations(text: str, folded: str, ents: list[Hit], g: Gazetteer,
     chosen = [o for o in chosen if id(o) not in removed]
     chosen.sort(key=lambda o: o.start)
     return _acronyms(text, chosen)
+
+
+def _generic_tail(o: Org, ph) -> bool:
+    """"HCM City Union of Friendship Organisations": the listed name is a generic one (it starts
+    with a head noun) that the phrase makes specific by the words before it."""
+    first = o.name.split(" ", 1)[0]
+    return (o.end == ph.end and ph.start < o.start and " " in o.name
+            and orgphrases._head_of(first) is not None and first[:1].isupper())
 
 
 _PAREN_ACR = re.compile(r" \(([A-Z][A-Za-z0-9&]{1,9})\)")
@@ -411,13 +427,22 @@ def _acronyms(text: str, orgs: list[Org]) -> list[Org]:
     if "(" not in text:
         return orgs
     by_end = {o.end: o for o in orgs}
+    by_start = {o.start: o for o in orgs}
     alias: dict[str, Org] = {}
     added: list[Org] = []
+    same: dict[str, str] = {}            # canonical -> canonical: "Name (ACR)" are one organisation
     for m in _PAREN_ACR.finditer(text):
         acr = m.group(1)
         if acr in _MEDIA_OR_PLACE_ACR or acr in alias:
             continue
         o = by_end.get(m.start())
+        if o is None:                    # "... of Agent Orange/Dioxin (VAVA)"
+            slash = text.rfind("/", max(0, m.start() - 12), m.start())
+            if slash > 0 and text[slash + 1:m.start()].isalpha():
+                o = by_end.get(slash)
+        listed = by_start.get(m.start(1))
+        if listed is not None and (listed.end != m.end(1) or listed.name.lower() != acr.lower()):
+            listed = None
         if o is None:
             line_start = text.rfind("\n", 0, m.start()) + 1
             run = _CAP_RUN.search(text[max(line_start, m.start() - 120):m.start()])
@@ -445,7 +470,17 @@ def _acronyms(text: str, orgs: list[Org]) -> list[Org]:
             o = Org(start, m.start(), phrase, phrase, "friendship_association"
                     if "friendship" in phrase.lower() else kind, None)
             added.append(o)
+        if listed is not None and listed.canonical != o.canonical:
+            # the acronym is a listed organisation: the name before it is that organisation, and
+            # the list's canonical name, kind and country are the better ones
+            if o.canonical not in same:
+                same[o.canonical] = listed.canonical
+            o.canonical, o.kind, o.country = listed.canonical, listed.kind, listed.country or o.country
         alias[acr] = o
+    if same:
+        for x in orgs:
+            if x.canonical in same:
+                x.canonical = same[x.canonical]
     if not alias:
         return orgs
     spans = Spans((o.start, o.end) for o in orgs + added)

@@ -52,6 +52,7 @@ def _compiled() -> tuple[object, object, list, list[str]]:
     auto_i, auto_c = ahocorasick.Automaton(), ahocorasick.Automaton()
     regexes: list[tuple[str, re.Pattern, int]] = []
     types: list[str] = []
+    table: dict[str, list[tuple[int, str | None]]] = {}
     with (DATA / "triggers.tsv").open(encoding="utf-8") as fh:
         for line in fh:
             if line.startswith("#") or not line.strip():
@@ -65,12 +66,17 @@ def _compiled() -> tuple[object, object, list, list[str]]:
                 if w.startswith("re:"):
                     regexes.append((_anchor(w[3:]), re.compile(w[3:], re.IGNORECASE), n))
                     continue
-                auto, key = (auto_c, w) if w[:1].isupper() else (auto_i, w.translate(_LOWER))
-                if key not in auto:          # the first (strongest) line keeps a shared word
-                    auto.add_word(key, (len(key), n))
-    for auto in (auto_i, auto_c):
-        if len(auto):
-            auto.make_automaton()
+                # one automaton over the lower-cased text; a capitalised trigger keeps its spelling
+                # to be checked against the text as written
+                key = w.translate(_LOWER)
+                exact = w if w[:1].isupper() else None
+                entries = table.setdefault(key, [])
+                if not any(x == exact for _, x in entries):   # the first (strongest) line keeps a word
+                    entries.append((n, exact))
+    for key, entries in table.items():
+        auto_i.add_word(key, (len(key), tuple(entries)))
+    if len(auto_i):
+        auto_i.make_automaton()
     return auto_i, auto_c, regexes, types
 
 
@@ -78,7 +84,20 @@ def _anchor(pattern: str) -> str:
     """A word every match of ``pattern`` contains (the first one outside a group), lower-cased:
     the regex only runs on texts that contain it."""
     depth, out, word = 0, [], ""
+    escaped = False
     for ch in pattern:
+        if escaped:                      # "\b", "\d", "\w": not letters of a word
+            escaped = False
+            if len(word) >= 3:
+                out.append(word)
+            word = ""
+            continue
+        if ch == "\\":
+            escaped = True
+            if len(word) >= 3:
+                out.append(word)
+            word = ""
+            continue
         if ch == "(":
             depth += 1
         elif ch == ")":
@@ -106,18 +125,35 @@ def trigger_hits(text: str) -> list[tuple[int, int]]:
     lower = text.lower()
     if len(lower) != len(text):          # "İ" lower-cases to two characters: keep offsets
         lower = text.translate(_LOWER)
-    for auto, hay in ((auto_i, lower), (auto_c, text)):
-        if not len(auto):
-            continue
-        for end, (length, n) in auto.iter(hay):
+    if len(auto_i):
+        for end, (length, entries) in auto_i.iter(lower):
             s = end - length + 1
             if _boundary_ok(text, s, end + 1):
-                out.append((s, n))
+                for n, exact in entries:
+                    if exact is None or text.startswith(exact, s):
+                        out.append((s, n))
     for anchor, rx, n in regexes:
-        if anchor in lower:
-            out += [(m.start(), n) for m in rx.finditer(text)]
+        i = lower.find(anchor)
+        if i < 0:
+            continue
+        # every match holds the anchor word: the regex runs in windows around it only
+        last = 0
+        while i >= 0:
+            lo, hi = max(last, i - _REGEX_REACH), min(len(text), i + len(anchor) + _REGEX_REACH)
+            j = lower.find(anchor, i + 1)
+            while j >= 0 and j - _REGEX_REACH <= hi:        # merge close anchors into one window
+                hi = min(len(text), j + len(anchor) + _REGEX_REACH)
+                j = lower.find(anchor, j + 1)
+            for m in rx.finditer(text, lo, hi):
+                out.append((m.start(), n))
+                last = m.end()
+            last = max(last, hi)
+            i = j
     out.sort()
     return out
+
+
+_REGEX_REACH = 120   # the regex triggers are short phrases around their anchor word
 
 
 def types_of(lines: list[int], limit: int = 2) -> list[str]:

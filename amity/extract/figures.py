@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .dates import digit_windows
+from .dates import at_digit_runs, digit_windows
 from .normalize import Spans
 from .numbers import NUMBER, as_number, parse_number
 
@@ -59,8 +59,8 @@ def find(text: str, folded: str, lang: str, exclude: list[tuple[int, int]]) -> l
         return out
 
     def scan(rx):
-        for lo, hi in windows:
-            yield from rx.finditer(folded, lo, hi)
+        # every pattern starts with a number ("gap " before one for ratios): matched at digit runs
+        return at_digit_runs(rx, folded, windows, "gap " if rx is _TIMES else "")
 
     for rx, unit_of in ((_PCT, lambda m: "%"), (_TIMES, lambda m: "times")):
         for m in scan(rx):

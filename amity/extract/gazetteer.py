@@ -73,8 +73,14 @@ class Gazetteer:
             if len(key) < 2:
                 continue
             table.setdefault(key, []).append(i)
+        # keys padded with a space on both sides, over the text with every non-alphanumeric
+        # character as a space: only whole-word hits come out (a bare automaton also reports "na",
+        # "hi", "un" inside every other word, which then cost a Python-level test each)
+        padded: dict[str, list[tuple[str, tuple]]] = {}
         for key, ids in table.items():
-            auto.add_word(key, (len(key), tuple(self.entries[i] for i in ids)))
+            padded.setdefault(" " + _word_norm(key) + " ", []).append((key, tuple(self.entries[i] for i in ids)))
+        for pkey, group in padded.items():
+            auto.add_word(pkey, (len(pkey), tuple(group)))
         auto.make_automaton()
         self.automaton = auto
         return self
@@ -90,21 +96,42 @@ class Gazetteer:
         named: list[tuple[int, int, Entry]] = []
         geo: list[tuple[int, int, Entry]] = []
         titles: list[tuple[int, int, Entry]] = []
-        n = len(text)
-        for end_idx, (length, entries) in self.automaton.iter(folded):
-            start, end = end_idx - length + 1, end_idx + 1
-            if start > 0 and folded[start - 1].isalnum():
-                continue
-            if end < n and folded[end].isalnum():
-                continue
-            span = text[start:end]
-            for e in entries:
-                if _accept(e, span, text, start, end, lang):
-                    layer = titles if e.kind == TITLE else named if e.kind in (ORG, PERSON) else geo
-                    layer.append((start, end, e))
+        hay = " " + _word_norm(folded) + " "
+        for end_idx, (length, group) in self.automaton.iter(hay):
+            start, end = end_idx - length + 1, end_idx - 1       # the key inside its two pads
+            for key, entries in group:
+                if folded[start:end] != key:
+                    continue             # "thai-lan" is not the key "thai lan" (both pad the same)
+                span = text[start:end]
+                for e in entries:
+                    if _accept(e, span, text, start, end, lang):
+                        layer = titles if e.kind == TITLE else named if e.kind in (ORG, PERSON) else geo
+                        layer.append((start, end, e))
         ents = _longest(named, text) + _longest(geo, text)
         ents.sort(key=lambda h: (h.start, _PRIORITY[h.entry.kind]))
         return ents, _longest(titles, text)
+
+
+class _WordTable(dict):
+    """``str.translate`` table: letters and digits stay, any other character becomes a space."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        self[code] = out = ch if ch.isalnum() else " "
+        return out
+
+
+_WORD_TABLE = _WordTable()
+_WORD_BYTES = bytes(c if chr(c).isalnum() else 32 for c in range(128)) + bytes(range(128, 256))
+
+
+def _word_norm(folded: str) -> str:
+    """``folded`` with every non-alphanumeric character as a space (same length)."""
+    if not folded.isascii():
+        folded = folded.replace("“", " ").replace("”", " ")
+        if not folded.isascii():
+            return folded.translate(_WORD_TABLE)
+    return folded.encode("ascii").translate(_WORD_BYTES).decode("ascii")
 
 
 _PRIORITY = {ORG: 0, PERSON: 1, PLACE: 2, REGION: 2, COUNTRY: 3, DEMONYM: 4, TITLE: 5}
@@ -155,13 +182,18 @@ def _shouting(text: str, start: int, end: int) -> bool:
     window = text[lo:hi]
     if len(window) < 16:
         return False
-    letters = sum(1 for c in window if c.isalpha())
-    return letters > 0 and sum(1 for c in window if c.isupper()) > 0.8 * letters
+    letters = sum(map(str.isalpha, window))
+    return letters > 0 and sum(map(str.isupper, window)) > 0.8 * letters
 
 
 def _has_diacritics(text: str, pos: int) -> bool:
     window = text[max(0, pos - 400):pos + 400]
-    return sum(1 for ch in window if ord(ch) > 0x7F and ch.isalpha()) > 8
+    if window.isascii():
+        return False
+    return sum(map(str.isalpha, _NON_ASCII.findall(window))) > 8
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 # -- loading --------------------------------------------------------------------------------

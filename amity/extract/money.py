@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .dates import digit_windows
+from .dates import at_digit_runs, digit_windows
 from .normalize import Spans
 from .numbers import MULTIPLIERS, NUMBER, as_number, parse_number
 
@@ -59,7 +59,9 @@ def find(text: str, folded: str, lang: str = "en") -> list[Money]:
     taken = Spans()
     windows = digit_windows(folded, 16, 48)
     for rx in (_A, _B):
-        for m in (m for lo, hi in windows for m in rx.finditer(folded, lo, hi)):
+        # _B starts with the number: matched at the digit runs only
+        for m in (at_digit_runs(rx, folded, windows) if rx is _B else
+                  (m for lo, hi in windows for m in rx.finditer(folded, lo, hi))):
             s, e = m.span()
             if taken.overlaps(s, e):
                 continue

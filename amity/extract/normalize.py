@@ -63,10 +63,29 @@ def fold_aligned(text: str) -> str:
     """
     if text.isascii():                   # fast path: a byte table
         return text.encode("ascii").translate(_ASCII_TABLE).decode("ascii")
+    if not _BEYOND_LIST.search(text):     # Latin, Vietnamese, punctuation: a list is the fastest table
+        return text.translate(_list_table())
     return text.translate(_TABLE)
 
 
+_LIST_LIMIT = "\u2100"
+_BEYOND_LIST = re.compile("[\u2100-\U0010ffff]")
+_LIST: list[str] = []
+
+
+def _list_table() -> list[str]:
+    if not _LIST:
+        _LIST.extend(_TABLE[c] for c in range(ord(_LIST_LIMIT)))
+    return _LIST
+
+
 _HSPACE = re.compile(r"[^\S\n]{2,}|[^\S\n ]")   # runs, or one odd space (tab, NBSP); not each " "
+# the characters _CONTROL or _HSPACE would change (besides a double space): usually none, and a few
+# substring tests are much cheaper than two regex scans
+_ODD_CHARS = tuple(sorted({chr(c) for c in range(0x3001) if chr(c).isspace() and chr(c) not in " \n"} |
+                          {chr(c) for c in [*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0x7f,
+                                            0x200b, 0x200c, 0x200d, 0x2060, 0xfeff]}))
+_ODD_ASCII = tuple(c for c in _ODD_CHARS if c.isascii())
 _MANY_NL = re.compile(r"\n{3,}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff]")
 
@@ -80,9 +99,10 @@ def normalize_text(text: str) -> str:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    if _CONTROL.search(text):
-        text = _CONTROL.sub("", text)
-    text = _HSPACE.sub(" ", text)
+    if "  " in text or any(c in text for c in (_ODD_ASCII if text.isascii() else _ODD_CHARS)):
+        if _CONTROL.search(text):
+            text = _CONTROL.sub("", text)
+        text = _HSPACE.sub(" ", text)
     if "\n\n\n" in text:
         text = _MANY_NL.sub("\n\n", text)
     return text.strip()

@@ -33,9 +33,14 @@ EN_HEADS = {
     "alliance": "other", "newspaper": "media", "magazine": "media", "television": "media",
     "radio": "media", "secretariat": "party", "presidium": "other", "board": "other", "trust": "ngo",
     "charity": "ngo", "cooperative": "business", "team": "other",
+    # foreign NGOs and agencies named without one of the heads above ("Plan International",
+    # "Medical Outreach of America", "Irish Aid", "Peace Corps")
+    "international": "ngo", "outreach": "ngo", "initiative": "ngo", "mission": "government",
+    "division": "government", "corps": "ngo", "aid": "government",
 }
+_ADJ_HEADS = frozenset(("international", "aid", "outreach", "initiative", "mission", "division", "corps"))
 _PLURAL = {"organisations": "organisation", "organizations": "organization"}
-_IN_HEADS = frozenset(("association", "embassy", "consulate", "house", "office", "network"))
+_IN_HEADS = frozenset(("association", "embassy", "consulate", "house", "office", "network", "chamber"))
 _LOWER_OK = frozenset("provincial municipal district city city's primary secondary high national "
                       "people's".split())
 _GENERIC_CAPS = frozenset("people's people’s central national standing executive permanent organising organizing "
@@ -93,6 +98,7 @@ def _is_cap(w: str) -> bool:
     return w[:1].isupper() or (w[:1].isdigit() and len(w) > 1 and w[-2:] in ("th", "st", "nd", "rd"))
 
 
+@lru_cache(maxsize=32768)
 def _head_of(w: str) -> str | None:
     f = (w.lower() if w.isascii() else fold(w)).rstrip(".'’")
     f = _PLURAL.get(f, f)
@@ -127,7 +133,7 @@ def head_positions(folded: str, lang: str) -> list[int]:
 def english(text: str, lo: int, hi: int, demonym_starts: set[int], sentence_start: int | None = None) -> list[Phrase]:
     """Organisation phrases in ``text[lo:hi]`` (``sentence_start``: where the sentence begins, for
     the sentence-initial-word rule; defaults to ``lo``)."""
-    toks = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, lo, hi)]
+    toks = [(*m.span(), m.group()) for m in _TOKEN.finditer(text, lo, hi)]
     out: list[Phrase] = []
     n = len(toks)
     first_tok = 0 if toks and toks[0][0] == (lo if sentence_start is None else sentence_start) else -1
@@ -137,6 +143,9 @@ def english(text: str, lo: int, hi: int, demonym_starts: set[int], sentence_star
         head = _head_of(w)
         if head is None or (not _is_cap(w) and head not in ("government", "school")):
             i += 1
+            continue
+        if head in _ADJ_HEADS and i + 1 < n and (_is_cap(toks[i + 1][2]) or toks[i + 1][2] == "and"):
+            i += 1                       # "International Cooperation", "Aid Effectiveness": an adjective
             continue
         # extend left
         j = i
@@ -183,9 +192,13 @@ def english(text: str, lo: int, hi: int, demonym_starts: set[int], sentence_star
                                  and text[toks[q][1]:toks[q][1] + 2] == ") ")):
                     if fold(toks[q][2]) in _STOP_LEFT and fold(toks[q][2]) not in ("and",):
                         break
+                    if toks[q][2] in ("and", "&") and _head_ahead(toks, q + 1, text):
+                        break            # "... Department of Foreign Affairs and Hue Central Hospital"
                     q += 1
                 if q > m2:
                     k = q - 1
+                    while k > m2 and text[toks[k][0] - 1] == "(":
+                        k -= 1           # "... Organisations (HUFO)" at the end: the acronym is an alias
                     continue
             break
         if k == i and j == i:
@@ -214,6 +227,18 @@ def english(text: str, lo: int, hi: int, demonym_starts: set[int], sentence_star
     return out
 
 
+def _head_ahead(toks: list, q: int, text: str) -> bool:
+    """A head noun among the capitalised words from token ``q`` on: a second organisation starts."""
+    n = len(toks)
+    while q < n and _is_cap(toks[q][2]):
+        if _head_of(toks[q][2]) is not None:
+            return True
+        if q + 1 < n and text[toks[q][1]:toks[q + 1][0]] != " ":
+            return False
+        q += 1
+    return False
+
+
 def _kind(name: str, head: str) -> str:
     f = fold(name)
     if "friendship association" in f or "friendship society" in f:
@@ -235,25 +260,30 @@ def _kind(name: str, head: str) -> str:
     return EN_HEADS.get(head, "other")
 
 
-def vietnamese(text: str, lo: int, hi: int, provinces_at=None) -> list[Phrase]:
-    """``provinces_at(pos)`` returns the end of a province name starting at ``pos`` (or None)."""
+def vietnamese(text: str, lo: int, hi: int, provinces_at=None, nodiac: bool = False) -> list[Phrase]:
+    """``provinces_at(pos)`` returns the end of a province name starting at ``pos`` (or None).
+    ``nodiac``: the text was written without diacritics ("Hoi huu nghi", "So Ngoai vu").
+    """
+    V = _vocab(nodiac)
     out: list[Phrase] = []
     pos = lo
-    for m in VI_HEAD_RX.finditer(text, lo, hi):
+    for m in V.head_rx.finditer(text, lo, hi):
         if m.start() < pos:
             continue
-        head = m.group(1)
-        if any(text.startswith(x, m.start()) for x in _VI_SKIP):
+        head = V.head_of[m.group(1)]
+        if any(text.startswith(x, m.start()) for x in V.skip):
             continue
         rest = list(re.finditer(r"\S+", text[m.end():min(hi, m.end() + 160)]))
         words = [(m.end() + r.start(), m.end() + r.end(), r.group()) for r in rest]
         if not words:
             continue
         first = words[0][2].rstrip(",.;:)")
-        if head == "Hội" and (first in _VI_NOT_AFTER_HOI or first.lower() in _VI_NOT_AFTER_HOI):
+        if nodiac and head == "Trường" and first not in _ND_SCHOOL:
+            continue                     # "Truong Quang Nghia" is a person (Trương)
+        if head == "Hội" and (first in V.not_after_hoi or first.lower() in V.not_after_hoi):
             continue
         if head in ("Ban", "Bộ", "Sở", "Viện", "Trường", "Nhóm", "Làng", "Báo", "Đài", "Cục", "Quỹ") and not _is_cap(first):
-            if not (head == "Ban" and first in ("dân", "tuyên", "đối", "chấp", "tổ", "chỉ")):
+            if not (head == "Ban" and first in V.ban_ok):
                 continue
         end = m.end()
         prev_cap = False
@@ -268,7 +298,7 @@ def vietnamese(text: str, lo: int, hi: int, provinces_at=None) -> list[Phrase]:
                 nxt = words[k + 1][2] if k + 1 < len(words) else ""
                 if prov:
                     end = prov
-                elif _is_cap(words[k][2]) and not (words[k][2] in _VN_SURNAMES and _is_cap(nxt)):
+                elif _is_cap(words[k][2]) and not (words[k][2] in V.surnames and _is_cap(nxt)):
                     end = ws + len(words[k][2].rstrip(",.;:)(\"”"))
                 break
             ws, we, w = words[k]
@@ -278,29 +308,29 @@ def vietnamese(text: str, lo: int, hi: int, provinces_at=None) -> list[Phrase]:
             stop_after = core != w
             if not core:
                 break
-            if k > 0 and _is_cap(core) and core in _VN_SURNAMES and k + 1 < len(words) and _is_cap(words[k + 1][2]):
+            if k > 0 and _is_cap(core) and core in V.surnames and k + 1 < len(words) and _is_cap(words[k + 1][2]):
                 break                    # a person's name follows the organisation
             if _is_cap(core) or core.isupper():
                 prev_cap, lower_run = True, 0
             elif core in _VI_CONN:
                 nxt = words[k + 1][2] if k + 1 < len(words) else ""
-                if _is_cap(nxt) and not any(text.startswith(h, words[k + 1][0]) for h in VI_HEADS):
+                if _is_cap(nxt) and not any(text.startswith(h, words[k + 1][0]) for h in V.heads):
                     prev_cap, lower_run = False, 0
                 else:
                     break
-            elif core in ("thành", "thị") and k + 1 < len(words) and words[k + 1][2].rstrip(",.;:") in ("phố", "xã"):
+            elif core in V.thanh_thi and k + 1 < len(words) and words[k + 1][2].rstrip(",.;:") in V.pho_xa:
                 end = words[k + 1][0] + len(words[k + 1][2].rstrip(",.;:)"))
                 k += 2
                 place_mode = True
                 continue
-            elif core in _VI_PLACE:
+            elif core in V.place:
                 end = ws + len(core)
                 k += 1
                 place_mode = True
                 continue
-            elif prev_cap and lower_run == 0 and core.lower() not in _VI_STOP:
+            elif prev_cap and lower_run == 0 and core.lower() not in V.stop:
                 lower_run = 1            # second syllable of a capitalised compound: "Kế hoạch"
-            elif (jump := _lower_run_to_place(words, k)) is not None:
+            elif (jump := _lower_run_to_place(words, k, V=V)) is not None:
                 # "Hội Nạn nhân chất độc da cam tỉnh X": lower-case words up to a place marker
                 k = jump
                 prev_cap, lower_run = False, 0
@@ -316,7 +346,7 @@ def vietnamese(text: str, lo: int, hi: int, provinces_at=None) -> list[Phrase]:
         if len(name) <= len(head) + 1:
             continue
         start = m.start()
-        if head == "Tổ chức" and words and words[0][2][:1].isupper():
+        if head == "Tổ chức" and words and words[0][2][:1].isupper() and text[words[0][0]:end].isascii():
             start = words[0][0]          # "Tổ chức Children of Vietnam": the name is the foreign one
             name = text[start:end]
         out.append(Phrase(start, end, name, _vi_kind(head, name)))
@@ -329,17 +359,18 @@ Trịnh Đào Cao Lưu Tô Tạ Chu Châu Quách Đồng Lương Triệu Tăng K
 Hứa Mạc Nông Diệp Doãn Khúc Khương Phí Tống Trương Từ Đàm Ninh Hầu Bạch Bế Cù Đậu Thạch Vy""".split())
 
 
-def _lower_run_to_place(words: list, k: int, limit: int = 5) -> int | None:
+def _lower_run_to_place(words: list, k: int, limit: int = 5, V=None) -> int | None:
     """Index of a place marker ("tỉnh", "thành phố", "Việt Nam") within ``limit`` lower-case,
     non-function words from ``k``; None when the run does not reach one."""
+    V = V or _vocab(False)
     for j in range(k, min(len(words), k + limit + 1)):
         w = words[j][2].rstrip(",.;:)")
         if w != words[j][2] and j > k:
             return None
-        if w in _VI_PLACE or w in ("thành", "Việt") and j + 1 < len(words) and \
-                words[j + 1][2].rstrip(",.;:)") in ("phố", "Nam"):
+        if w in V.place or w in V.thanh_viet and j + 1 < len(words) and \
+                words[j + 1][2].rstrip(",.;:)") in V.pho_nam:
             return j if j > k else None
-        if not w or w[:1].isupper() or w.lower() in _VI_STOP or not w.isalpha() and "/" not in w:
+        if not w or w[:1].isupper() or w.lower() in V.stop or not w.isalpha() and "/" not in w:
             return None
     return None
 
@@ -355,3 +386,51 @@ def _vi_kind(head: str, name: str) -> str:
     if head == "Ban":
         return "party"
     return VI_HEADS.get(head, "other")
+
+
+def _strip(word: str) -> str:
+    """Diacritics off, case kept ("Hội" -> "Hoi", "Đại" -> "Dai"); one character for one."""
+    import unicodedata
+
+    word = word.replace("đ", "d").replace("Đ", "D")
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+
+
+# heads too ambiguous without diacritics: "Lang Son" (Lạng Sơn), "Dai hoi" (Đại hội), "Bao" ...
+_ND_UNSAFE = frozenset(("Làng", "Báo", "Đài", "Tiểu học", "Mầm non"))
+_ND_SCHOOL = frozenset("Dai Cao THCS THPT Tieu Mam Trung Pho Chinh Quoc".split())
+
+
+@dataclass(frozen=True)
+class _Vocab:
+    head_rx: re.Pattern
+    head_of: dict
+    heads: tuple
+    skip: frozenset
+    not_after_hoi: frozenset
+    ban_ok: frozenset
+    surnames: frozenset
+    thanh_thi: frozenset
+    pho_xa: frozenset
+    thanh_viet: frozenset
+    pho_nam: frozenset
+    place: frozenset
+    stop: frozenset
+
+
+@lru_cache(maxsize=2)
+def _vocab(nodiac: bool) -> _Vocab:
+    f = _strip if nodiac else (lambda w: w)
+    heads = [h for h in VI_HEADS if not (nodiac and h in _ND_UNSAFE)]
+    head_of: dict[str, str] = {}
+    for h in heads:
+        head_of.setdefault(f(h), h)
+    rx = re.compile(r"(?<![\w])(" + "|".join(sorted((re.escape(h) for h in head_of), key=len, reverse=True))
+                    + r")(?=[ ])") if nodiac else VI_HEAD_RX
+
+    def fs(words) -> frozenset:
+        return frozenset(f(w) for w in words)
+
+    return _Vocab(rx, head_of, tuple(head_of), fs(_VI_SKIP), fs(_VI_NOT_AFTER_HOI),
+                  fs(("dân", "tuyên", "đối", "chấp", "tổ", "chỉ")), fs(_VN_SURNAMES), fs(("thành", "thị")),
+                  fs(("phố", "xã")), fs(("thành", "Việt")), fs(("phố", "Nam")), fs(_VI_PLACE), fs(_VI_STOP))

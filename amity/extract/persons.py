@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .gazetteer import COUNTRY, DEMONYM, ORG, PERSON, PLACE, REGION, Gazetteer, Hit
 from .normalize import Spans
@@ -37,14 +38,24 @@ class Person:
     org: str | None
 
 
+@lru_cache(maxsize=32768)
 def _vn_syllable(word: str) -> bool:
     return bool(_VN_SYLLABLE.fullmatch(fold(word)))
 
 
 class _Tokens:
+    __slots__ = ("toks", "_index")
+
     def __init__(self, text: str, lo: int, hi: int):
-        self.toks = [(m.start(), m.end()) for m in _TOKEN.finditer(text, lo, hi)]
-        self.index = {s: i for i, (s, _) in enumerate(self.toks)}
+        self.toks = [m.span() for m in _TOKEN.finditer(text, lo, hi)]
+        self._index: dict[int, int] | None = None
+
+    @property
+    def index(self) -> dict[int, int]:
+        """Token number by start offset (built on first use: most sentences never ask)."""
+        if self._index is None:
+            self._index = {s: i for i, (s, _) in enumerate(self.toks)}
+        return self._index
 
 
 _NOT_PERSON_WORD = frozenset("""politburo member members central mass organizations organisations organization
@@ -54,15 +65,61 @@ _PARTY_BODY = re.compile(r"(?:Party )?Central Committee(?:['’]s [A-Z][\w]*(?: 
                          r"Secretariat|Ban Chấp hành Trung ương(?: Đảng)?|Bộ Chính trị|Ban Bí thư")
 _PNAME = r"[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+){1,3}"
 _APPOSITION = re.compile(rf"(?P<names>{_PNAME}(?:, {_PNAME})*(?:,? and {_PNAME})?), (?:the |a |an )?"
-                         r"(?P<role>(?:co-?)?founders?|(?:deputy |vice )?(?:director|head|chairman|chairwoman|"
+                         r"(?:(?:[A-Z][\w.'’-]*|former|retired|renowned|famous|well-known) ){0,2}"
+                         r"(?P<role>(?i:(?:co-?)?founders?|(?:deputy |vice )?(?:director|head|chairman|chairwoman|"
                          r"president|mayor|governor|secretary|representative|ambassador|consul)s?(?: general)?|"
-                         r"members?|leaders?|billionaire|veteran|professor|author|artist)\b")
+                         r"members?|leaders?|billionaire|veteran|professor|author|artist|officer|official|volunteer|"
+                         r"expert|doctor|teacher|journalist|writer|photographer|businessman|businesswoman|"
+                         r"philanthropist|activist|scholar|researcher|lecturer|coordinator|manager|consultant|envoy))\b")
+# the role part alone: it starts with ", " (a fast literal search); the full pattern only runs before it
+_ROLE_TAIL = re.compile(r", (?:the |a |an )?(?:(?:[A-Z][\w.'’-]*|former|retired|renowned|famous|well-known) ){0,2}"
+                        r"(?i:(?:co-?)?founder|deputy |vice |director|head|chairm|chairw|president|"
+                        r"mayor|governor|secretary|representative|ambassador|consul|member|leader|billionaire|"
+                        r"veteran|professor|author|artist|officer|official|volunteer|expert|doctor|teacher|journalist|"
+                        r"writer|photographer|business|philanthropist|activist|scholar|researcher|lecturer|"
+                        r"coordinator|manager|consultant|envoy)")
+
+
+def _appositions(text: str, lo: int = 0, hi: int | None = None):
+    """``_APPOSITION.finditer(text, lo, hi)``, run only in windows that end with a role."""
+    hi = len(text) if hi is None else hi
+    last = lo
+    for r in _ROLE_TAIL.finditer(text, lo, hi):
+        if r.start() < last:
+            continue
+        start = max(last, r.start() - 300)
+        if start > lo:
+            nl = text.rfind("\n", start, r.start())
+            start = nl + 1 if nl >= 0 else start
+        for m in _APPOSITION.finditer(text, start, min(hi, r.end() + 60)):
+            if m.start() >= last:
+                last = m.end()
+                yield m
+
+
+_GAP = re.compile(r"\s*(?:of the|of|to|in|at|for|tại|tai|của|cua|the)?\s*")
+_COMMA_GAP = re.compile(r",?\s*")
 _CAN = frozenset("giáp ất bính đinh mậu kỷ canh tân nhâm quý".split())
 _CHI = frozenset("tý sửu dần mão mẹo thìn tỵ tị ngọ mùi thân dậu tuất hợi".split())
 
 
+_SURNAME_CACHE: dict[int, dict[str, bool]] = {}
+
+
 def is_surname(word: str, g: Gazetteer) -> bool:
     """"Nguyễn"/"Nguyen": exact when the word carries diacritics ("Tổng" is not "Tống")."""
+    cache = _SURNAME_CACHE.get(id(g))
+    if cache is None:
+        cache = _SURNAME_CACHE[id(g)] = {}
+    r = cache.get(word)
+    if r is None:
+        r = _is_surname(word, g)
+        if len(cache) < 100_000:
+            cache[word] = r
+    return r
+
+
+def _is_surname(word: str, g: Gazetteer) -> bool:
     if not word[:1].isupper() or (len(word) > 1 and word.isupper()):
         return False
     if word.isascii():
@@ -70,16 +127,41 @@ def is_surname(word: str, g: Gazetteer) -> bool:
     return word in g.surnames_exact
 
 
-_CAP_WORD = re.compile(r"(?<![\w])[A-ZÀ-ỸĐ][^\W\d_]*")
+_SURNAME_FORMS: dict[int, frozenset] = {}
+_CAP_WORD = re.compile(r"[A-ZÀ-ỸĐ][^\W\d_]*")    # (no look-behind: the regex can skip to capitals fast)
+
+
+def _surname_forms(g: Gazetteer) -> frozenset:
+    """The capitalised spellings :func:`is_surname` accepts ("Nguyen", "Nguyễn")."""
+    forms = _SURNAME_FORMS.get(id(g))
+    if forms is None:
+        alts = {s[:1].upper() + s[1:] for s in g.surnames if s.isascii() and s}
+        alts |= {s for s in g.surnames_exact if s and not s.isascii()}
+        forms = _SURNAME_FORMS[id(g)] = frozenset(a for a in alts if _is_surname(a, g))
+    return forms
+
+
+_SURNAME_RX: dict[int, re.Pattern] = {}
+
+
+def _surname_rx(g: Gazetteer) -> re.Pattern:
+    """The capitalised family names as one alternation (the regex skips to their first letters);
+    the character before a match is checked by the caller."""
+    rx = _SURNAME_RX.get(id(g))
+    if rx is None:
+        forms = sorted(map(re.escape, _surname_forms(g)), key=len, reverse=True)
+        rx = _SURNAME_RX[id(g)] = re.compile("(?:" + "|".join(forms) + r")(?![^\W\d_])")
+    return rx
 
 
 def name_hints(text: str, g: Gazetteer) -> list[int]:
     """Offsets where a person may be named without a title: capitalised Vietnamese family names and
     names in apposition ("Ben Chapman, the co-founder").  One pass over the document; sentences
     with neither hint nor title are skipped."""
-    out = [m.start() for m in _CAP_WORD.finditer(text) if is_surname(m.group(), g)]
+    out = [m.start() for m in _surname_rx(g).finditer(text)
+           if not (m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"))]
     if ", " in text:
-        out += [m.start() for m in _APPOSITION.finditer(text)]
+        out += [m.start() for m in _appositions(text)]
     out.sort()
     return out
 
@@ -147,7 +229,7 @@ def find(text: str, sent: tuple[int, int], ents: list[Hit], titles: list[Hit], g
         org = None
         title = t.text
         while True:
-            gap_m = re.match(r"\s*(?:of the|of|to|in|at|for|tại|tai|của|cua|the)?\s*", text[pos:pos + 12])
+            gap_m = _GAP.match(text[pos:pos + 12])
             nxt = pos + gap_m.end()
             body = _PARTY_BODY.match(text, nxt)
             if body:                     # "Secretary of the Party Central Committee To Lam"
@@ -169,7 +251,7 @@ def find(text: str, sent: tuple[int, int], ents: list[Hit], titles: list[Hit], g
                 org = h.entry.value
                 title = text[t.start:h.end]
             pos = h.end
-        m = re.match(r",?\s*", text[pos:pos + 4])
+        m = _COMMA_GAP.match(text[pos:pos + 4])
         start = pos + m.end()
         i = toks.index.get(start)
         if i is not None:
@@ -190,9 +272,10 @@ def find(text: str, sent: tuple[int, int], ents: list[Hit], titles: list[Hit], g
                         break
 
     # 2. a Vietnamese family name + 1-3 Vietnamese syllables, all capitalised
+    forms = _surname_forms(g)
     for i, (s, e) in enumerate(toks.toks):
-        if not is_surname(text[s:e], g):
-            continue
+        if text[s:e] not in forms or s in title_starts:
+            continue                     # "Tong Lanh su" (Tổng Lãnh sự) is a title, not Mr Tống Lãnh
         if s in hit_at and not _single_place(hit_at[s], text):
             continue
         j = i + 1
@@ -215,7 +298,7 @@ def find(text: str, sent: tuple[int, int], ents: list[Hit], titles: list[Hit], g
             add((s, end), None, None)
     # 3. "Ben Chapman, Warwick Morris and Paul Smith, the co-founders of ...": names before a
     #    lower-case role in apposition
-    for m in _APPOSITION.finditer(text, lo, hi):
+    for m in _appositions(text, lo, hi):
         names = re.split(r",\s+|,?\s+and\s+", m.group("names"))
         pos = m.start("names")
         for nm in names:

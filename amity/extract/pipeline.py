@@ -31,6 +31,11 @@ _SECONDARY_OK = frozenset(("award", "agreement_signed", "partnership_upgrade", "
 _SECONDARY_BLOCKED = frozenset((("aid_commitment", "agreement_signed"), ("anniversary_celebration", "meeting"),
                                 ("conference", "meeting"), ("training", "conference"),
                                 ("agreement_signed", "partnership_upgrade")))
+_CONGRESS = re.compile(r"\b(?:congress|dai hoi)\b")
+# a sentence that goes on telling the event before it
+_ANAPHORA = re.compile(r"(?:at|during|on) (?:the|this|that) (?:event|meeting|ceremony|occasion|visit|talks|session|"
+                       r"reception|signing ceremony|working session|forum|conference)\b|on this occasion\b|"
+                       r"tai (?:buoi|su kien|le|hoi nghi|day)\b|nhan dip\b|dip nay\b|cung tai\b|trong khuon kho\b")
 _IN_COUNTRY = re.compile(r"(?:\bin|\btại|\btai|\bto|\bđến|\bden)\s+$", re.IGNORECASE)
 
 
@@ -75,7 +80,7 @@ def extract(text: str, *, date: str | dt.date | None = None, lang: str | None = 
     country_hits = entities.countries(ents, orgs)
     money = money_mod.find(text, folded, lang)
     ref_year = doc_date.year if doc_date else dates_mod.reference_year(folded)
-    date_hits = dates_mod.find(folded, doc_date)   # no year, no document date: null (the spec)
+    date_hits = dates_mod.find(folded, doc_date, lang=lang)   # no year, no document date: null (the spec)
     figs = figures_mod.find(text, folded, lang, [(m.start, m.end) for m in money] +
                             [(d.start, d.end) for d in date_hits])
 
@@ -146,12 +151,17 @@ def extract(text: str, *, date: str | dt.date | None = None, lang: str | None = 
     events: list[dict] = []
     trig = events_mod.trigger_hits(text)
     trig_starts = [t for t, _ in trig]
+    last_item: dict | None = None
     for s, e in sents:
         fired = trig[bisect.bisect_left(trig_starts, s):bisect.bisect_left(trig_starts, e)]
+        # a trigger inside an organisation's name ("Ministry of Education and Training") tells nothing
+        fired = [t for t in fired if not org_spans.overlaps(t[0], t[0] + 1)]
         if not fired:
             continue
         types = events_mod.types_of([n for _, n in fired], MAX_TYPES_PER_SENTENCE)
-        if len(types) > 1 and (types[1] not in _SECONDARY_OK or (types[0], types[1]) in _SECONDARY_BLOCKED):
+        if len(types) > 1 and (types[1] not in _SECONDARY_OK or (types[0], types[1]) in _SECONDARY_BLOCKED) \
+                and not (types[1] == "conference" and types[0] in ("election_appointment", "award")
+                         and _CONGRESS.search(folded, s, e)):
             types = types[:1]
         sentence = text[s:e]
         ev_orgs = _uniq(org_by_canon[o.canonical]["name"] for o in orgs[bisect.bisect_left(org_starts, s):
@@ -165,9 +175,15 @@ def extract(text: str, *, date: str | dt.date | None = None, lang: str | None = 
             ["VN" for p in sent_persons if persons_mod.is_surname(p.name.split()[0], g)]
         ev_countries = _uniq(ev_countries + [c for c in actor_countries if c in seen_c])
         ds = date_hits[bisect.bisect_left(d_starts, s):bisect.bisect_left(d_starts, e)]
+        date = None
         if not (ev_orgs or ev_persons or [c for c in ev_countries if c != "VN"] or (ev_countries and (ds or s == 0))):
-            continue
-        date = _event_date(ds, doc_date, ref_year, text)
+            # "At the event, both sides signed an MoU": the participants of the event just told
+            if not (last_item and _ANAPHORA.match(folded, s)):
+                continue
+            ev_orgs, ev_persons = list(last_item["organizations"]), list(last_item["persons"])
+            ev_countries = list(last_item["countries"])
+            date = last_item["date"]
+        date = _event_date(ds, doc_date, ref_year, text) or date
         location = _location(text, ents[bisect.bisect_left(ent_starts, s):bisect.bisect_left(ent_starts, e)], s, e, g)
         for typ in types:
             item = {"type": typ, "date": date, "location": location,
@@ -176,6 +192,7 @@ def extract(text: str, *, date: str | dt.date | None = None, lang: str | None = 
             if evidence:
                 item["evidence"] = _ev((s, e))
             _merge_event(events, item)
+            last_item = last_item or item     # "At the event": the article's main (first) event
     _absorb(events, "conference", "training")     # "training conference": one event
     fallback = doc_date.isoformat() if doc_date is not None else _title_year(text)
     for item in events:
@@ -219,7 +236,10 @@ def _event_date(ds: list, doc_date: dt.date | None, ref_year: int | None, text: 
         limit = (doc_date + dt.timedelta(days=31)).isoformat()
         cands = [d for d in cands if d.value <= limit]
     if not cands:
-        return None
+        # only history in the sentence ("On 17/11/1950, ... was founded"): the event is that history
+        old = [d for d in ds if ref_year is not None and int(d.value[:4]) < ref_year - 2
+               and text.rfind("(", 0, d.start) <= text.rfind(")", 0, d.start)]
+        return old[0].value if old and len(old[0].value) >= 7 else None
     plain = [d for d in cands if text.rfind("(", 0, d.start) <= text.rfind(")", 0, d.start)]
     return (plain or cands)[0].value
 

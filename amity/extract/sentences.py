@@ -12,6 +12,7 @@ import re
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-ZÀ-ỸĐ0-9])")
 _ABBREV = frozenset("mr mrs ms dr prof st no nos vs etc jr sr gen col lt maj capt sen rep gov assoc dept "
                     "inc ltd co corp u.s u.k u.n tp gs ts pgs ths ks bs mt p ph.d e.g i.e".split())
+_INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]")
 _LINE = re.compile(r"[^\n]+")
 
 
@@ -23,7 +24,7 @@ def split(text: str) -> list[tuple[int, int]]:
         for m in _BOUNDARY.finditer(text, ls, le):
             word_start = text.rfind(" ", start, m.start()) + 1
             word = text[word_start:m.start()].lower().lstrip("(\"'“")
-            if word in _ABBREV or (len(word) == 1 and word.isalpha()) or re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):
+            if word in _ABBREV or (len(word) == 1 and word.isalpha()) or _INITIALS.fullmatch(word):
                 continue
             spans.append(_trim(text, start, m.end()))
             start = m.end()

@@ -118,7 +118,23 @@ class Indexes:
 
     def country(self, iso2: str):
         if self._countries is None:
-            from amity.partners.models import Country
-
-            self._countries = {c.iso2: c for c in Country.objects.all()}
+            self._countries = _shared_countries()
         return self._countries.get((iso2 or "").upper())
+
+
+_COUNTRIES: dict[str, tuple] = {}
+
+
+def _shared_countries() -> dict:
+    """ISO2 -> Country, shared between batches while the table is unchanged (one cheap query per batch)."""
+    from django.db.models import Count, Max
+
+    from amity.partners.models import Country
+
+    state = Country.objects.aggregate(n=Count("id"), last=Max("updated_at"))
+    version = (state["n"], state["last"])
+    cached = _COUNTRIES.get("all")
+    if cached is None or cached[0] != version:
+        cached = (version, {c.iso2: c for c in Country.objects.only("id", "iso2")})
+        _COUNTRIES["all"] = cached
+    return cached[1]

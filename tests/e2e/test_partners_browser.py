@@ -7,8 +7,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_login_switch_to_vietnamese_search_ha_giang_open_tuyen_quang(page, reference, editor):
     login(page, "editor1")
-    page.select_option("#language-select", "vi")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.select_option("#language-select", "vi")
     assert page.locator("html").get_attribute("lang") == "vi"
     page.fill("#global-search", "ha giang")
     page.press("#global-search", "Enter")
