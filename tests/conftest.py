@@ -15,7 +15,7 @@ from amity.partners.choices import OrganisationKind
 from amity.partners.models import Organisation
 
 REPO = Path(__file__).resolve().parent.parent
-SAMPLES = REPO.parent / "shared" / "samples"
+SAMPLES = REPO / "tests" / "data" / "samples"  # copies of shared/samples: the suite is self-contained
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run inside one unless told.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

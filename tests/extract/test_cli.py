@@ -146,7 +146,6 @@ def test_corrupt_docx_and_pdf(tmp_path):
     assert len(r.stderr.strip().splitlines()) == 2
 
 
-@pytest.mark.skipif(not sample_paths(), reason="../shared/samples not present")
 def test_samples_batch():
     r = run(*sample_paths(), "--compact")
     assert r.returncode == 0, r.stderr

@@ -52,7 +52,6 @@ def check_contract(r: dict, text_len: int | None = None) -> None:
     json.dumps(r)
 
 
-@pytest.mark.skipif(not sample_paths(), reason="../shared/samples not present")
 @pytest.mark.parametrize("path", sample_paths(), ids=lambda p: p.name[:3])
 def test_contract_on_samples(path):
     r = extract_file(path)
