@@ -52,20 +52,26 @@ class CountryUpdateView(ObjectUpdateView):
     slug_field = slug_url_kwarg = "iso2"
 
 
-def partnership_add(request, iso2):
-    country = get_object_or_404(Country, iso2=iso2)
-    if not permissions.can_edit(request.user, country):
+def add_child(request, parent, form_class, parent_field: str, verbose_name, saved_message):
+    """Add a dependent row (a partnership step, a post) to a record the user may edit."""
+    if not permissions.can_edit(request.user, parent):
         raise PermissionDenied(_("Only editors of the owner organisation can change this record."))
-    form = forms.PartnershipForm(request.POST or None)
+    form = form_class(request.POST or None)
     if request.method == "POST":
-        form.instance.country = country
+        setattr(form.instance, parent_field, parent)
         if form.is_valid():
             with transaction.atomic():
                 form.save()
-            messages.success(request, _("Partnership history updated."))
-            return redirect(country)
-    return render(request, "core/object_form.html", {"form": form, "verbose_name": _("partnership level"),
-                                                      "cancel_url": country.get_absolute_url()})
+            messages.success(request, saved_message)
+            return redirect(parent)
+    return render(request, "core/object_form.html", {"form": form, "verbose_name": verbose_name,
+                                                      "cancel_url": parent.get_absolute_url()})
+
+
+def partnership_add(request, iso2):
+    country = get_object_or_404(Country, iso2=iso2)
+    return add_child(request, country, forms.PartnershipForm, "country", _("partnership level"),
+                     _("Partnership history updated."))
 
 
 # ---- provinces ---------------------------------------------------------------------------------------------
@@ -176,15 +182,4 @@ class PersonDeleteView(ObjectDeleteView):
 
 def post_add(request, pk):
     person = get_object_or_404(Person, pk=pk)
-    if not permissions.can_edit(request.user, person):
-        raise PermissionDenied(_("Only editors of the owner organisation can change this record."))
-    form = forms.PostForm(request.POST or None)
-    if request.method == "POST":
-        form.instance.person = person
-        if form.is_valid():
-            with transaction.atomic():
-                form.save()
-            messages.success(request, _("Post added."))
-            return redirect(person)
-    return render(request, "core/object_form.html", {"form": form, "verbose_name": _("post"),
-                                                      "cancel_url": person.get_absolute_url()})
+    return add_child(request, person, forms.PostForm, "person", _("post"), _("Post added."))

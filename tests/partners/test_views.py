@@ -142,3 +142,13 @@ def test_notifications_page_lists_and_marks_read(editor_client, editor):
     assert "Cuban delegation" in page
     editor_client.post(reverse("notifications"))
     assert not Notification.objects.filter(user=editor, read_at__isnull=True).exists()
+
+
+def test_post_add_form_refuses_overlapping_terms(editor_client, vufo):
+    person = Person.objects.create(full_name="Phan Anh Son", owner=vufo)
+    url = reverse("partners:post_add", args=[person.pk])
+    data = {"title": "President", "organisation": vufo.pk, "date_from": "2022-01-01"}
+    assert editor_client.post(url, data).status_code == 302
+    response = editor_client.post(url, {**data, "date_from": "2023-05-01"})
+    assert response.status_code == 200 and "overlaps" in response.content.decode()
+    assert person.posts.count() == 1
