@@ -176,6 +176,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PartnershipLevelEnum": "amity.partners.choices.PartnershipLevel",
         "ActivityLevelEnum": "amity.activities.choices.Level",
+        "PrecisionEnum": "amity.activities.choices.Precision",
     },
 }
 AMITY_CONFLICT_WINDOW_DAYS = int(os.environ.get("AMITY_CONFLICT_WINDOW_DAYS", "7"))

@@ -57,7 +57,8 @@ class AgreementFilterSet(django_filters.FilterSet):
                                                to_field_name="iso2", field_name="countries", distinct=True)
     organisation = django_filters.ModelChoiceFilter(label=_("Organisation"), queryset=Organisation.objects.all(),
                                                     field_name="organisations", distinct=True)
-    expiring_within = django_filters.NumberFilter(label=_("Expiring within (days)"), method="filter_expiring")
+    expiring_within = django_filters.NumberFilter(label=_("Expiring within (days)"), method="filter_expiring",
+                                                  min_value=0, max_value=36500)
 
     class Meta:
         model = Agreement
