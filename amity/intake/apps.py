@@ -20,3 +20,8 @@ class IntakeConfig(AppConfig):
         register_nav(_("Ingest"), "intake:ingest", 61)
         if global_provider not in PROVIDERS:
             register(global_provider)
+        from amity.activities.timeline import TIMELINE_SOURCES
+        from amity.intake.timeline import news_mentions
+
+        if news_mentions not in TIMELINE_SOURCES:
+            TIMELINE_SOURCES.append(news_mentions)
