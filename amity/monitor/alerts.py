@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from amity.extract.normalize import fold
 from amity.monitor.models import Alert, Watchlist
 
 
+@lru_cache(maxsize=4096)
 def _keyword_re(keyword: str) -> re.Pattern | None:
     key = fold(keyword)
     if not key:
@@ -60,11 +62,14 @@ def match_document(document, watchlists=None) -> list[Alert]:
     """POST_EXTRACT hook: one alert (and in-app notification) per watchlist the document matches."""
     if getattr(document, "duplicate_of_id", None):
         return []  # a republished copy: its first copy already alerted
-    mentioned = mentions_of(document)
-    folded = fold(f"{document.title or ''}\n{document.text or ''}")
     if watchlists is None:
         watchlists = Watchlist.objects.filter(active=True).select_related("user").prefetch_related(
             "countries", "organisations", "persons")
+    watchlists = list(watchlists)
+    if not watchlists:
+        return []  # nothing to match: spare reading the mentions and folding the text
+    mentioned = mentions_of(document)
+    folded = fold(f"{document.title or ''}\n{document.text or ''}")
     created = []
     for watchlist in watchlists:
         found = matches(watchlist, mentioned, folded)

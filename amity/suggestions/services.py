@@ -118,6 +118,8 @@ class Builder:
         self.rejected = set()
         self.touched: list[Suggestion] = []
         self._consumed_money: set[int] = set()
+        self._calls: list[tuple] = []
+        self._activities: dict = {}  # (event type, date) -> register activities near it, read once per document
 
     def run(self) -> list[Suggestion]:
         ex = self.extraction
@@ -134,18 +136,40 @@ class Builder:
                 self.figure(item, money=True)
         for item in _items(ex, "figures"):
             self.figure(item)
+        self._flush()
         return self.touched
 
     # -- one fact ---------------------------------------------------------------------------------------------
 
     def add(self, kind, fp, label, payload, evidence, *, date=None, countries=(), match=None, merge_query=None,
             names=()):
-        """Create the suggestion or add this document as one more source of an existing one."""
-        if RejectedFingerprint.objects.filter(fingerprint=fp).exists():
+        """Create the suggestion or add this document as one more source of an existing one.
+
+        Recorded here, written by ``_flush`` once every fact of the document is known: a handful of queries
+        per document (rejections, existing suggestions, evidence) instead of several per fact."""
+        self._calls.append((kind, fp, label, payload, evidence, date, countries, match, merge_query, names))
+
+    def _flush(self) -> None:
+        calls, self._calls = self._calls, []
+        if not calls:
+            return
+        fps = {c[1] for c in calls}
+        self.rejected = set(RejectedFingerprint.objects.filter(fingerprint__in=fps)
+                            .values_list("fingerprint", flat=True))
+        known = {s.fingerprint: s for s in Suggestion.objects.filter(fingerprint__in=fps - self.rejected)}
+        has_evidence = set(SuggestionEvidence.objects.filter(document=self.document)
+                           .values_list("suggestion_id", flat=True))
+        w = self._w = _Writes(known, has_evidence)
+        for call in calls:
+            self._add_one(w, *call)
+        self._write(w)
+
+    def _add_one(self, w, kind, fp, label, payload, evidence, date, countries, match, merge_query, names):
+        if fp in self.rejected:
             return None
         sentence, start, end = self.sentences.around(evidence or {})
         start, end = narrow(sentence, start, end, names)
-        suggestion = Suggestion.objects.filter(fingerprint=fp).first()
+        suggestion = w.known.get(fp)
         if suggestion is None and merge_query is not None:
             suggestion = merge_query()
         created = False
@@ -154,29 +178,107 @@ class Builder:
             if match is not None:
                 suggestion.best_match = match.obj
                 suggestion.match_score = match.score
+            w.new.append(suggestion)  # written with the others at the end
+            w.known[fp] = suggestion
+            created = True
+        elif suggestion.is_pending and kind in (Kind.ACTIVITY, Kind.AID_COMMITMENT):
+            _union_participants(suggestion, payload, save=suggestion.pk is not None)
+        if countries:
+            found = [c for c in (self.idx.country(iso) for iso in countries) if c is not None]
+            for country in found:
+                w.countries.append((suggestion, country))
+        key = w.key(suggestion)
+        if key not in w.has_evidence:
+            w.has_evidence.add(key)
+            ev = SuggestionEvidence(suggestion=suggestion, document=self.document, sentence=sentence[:5000],
+                                    start=start, end=end)
+            if not created and suggestion.status in (Status.ACCEPTED, Status.MERGED):
+                ev, ev_created = SuggestionEvidence.objects.get_or_create(
+                    suggestion=suggestion, document=self.document,
+                    defaults={"sentence": ev.sentence, "start": start, "end": end},
+                )
+                record = suggestion.created_record
+                if ev_created and record is not None:
+                    cite(record, [ev])
+            else:
+                w.evidence.append(ev)
+        self.touched.append(suggestion)
+        return suggestion
+
+    def _similar_event(self, kind, typ, date, countries, orgs, persons):
+        """``_similar_event``, with the candidates near each date read once per document and this document's
+        new (still unwritten) events among them, as if they had been written already."""
+        if date is None:
+            return None
+        mine = _participants({"countries": countries, "organisations": orgs, "persons": persons})
+        if not mine:
+            return None
+        w = self._w
+        window = dt.timedelta(days=MERGE_WINDOW_DAYS)
+        key = (str(kind), date)
+        if key not in w.events:
+            rows = Suggestion.objects.filter(kind=kind, date__range=(date - window, date + window))
+            w.events[key] = [w.known.setdefault(row.fingerprint, row) for row in rows.order_by("id")[:200]]
+        new = [s for s in w.new if s.kind == kind and s.date is not None and abs(s.date - date) <= window]
+        best, best_shared = None, 0
+        for candidate in (w.events[key] + new)[:200]:
+            if candidate.payload.get("type") != typ:
+                continue
+            shared = len(mine & _participants(candidate.payload))
+            if shared > best_shared:
+                best, best_shared = candidate, shared
+        return best
+
+    def _write(self, w) -> None:
+        """The new suggestions, their countries and the new evidence, in a few statements."""
+        if w.new:
+            for suggestion in w.new:
+                suggestion.search_key = fold(suggestion.label)
+            try:
+                with transaction.atomic():
+                    Suggestion.objects.bulk_create(w.new)
+            except IntegrityError:  # some created meanwhile by a parallel ingestion: one by one
+                self._write_one_by_one(w)
+                return
+        links = {(s.pk, c.pk) for s, c in w.countries}
+        if links:
+            through = Suggestion.countries.through
+            through.objects.bulk_create([through(suggestion_id=s, country_id=c) for s, c in sorted(links)],
+                                        ignore_conflicts=True)
+        if w.evidence:
+            for ev in w.evidence:
+                ev.suggestion = ev.suggestion  # the suggestion's id, now that it has one
+            try:
+                with transaction.atomic():
+                    SuggestionEvidence.objects.bulk_create(w.evidence)
+            except IntegrityError:  # written meanwhile by a parallel run on this document
+                for ev in w.evidence:
+                    SuggestionEvidence.objects.get_or_create(
+                        suggestion=ev.suggestion, document=self.document,
+                        defaults={"sentence": ev.sentence, "start": ev.start, "end": ev.end})
+
+    def _write_one_by_one(self, w) -> None:
+        replaced = {}
+        for suggestion in w.new:
+            suggestion.pk = None
             try:
                 with transaction.atomic():
                     suggestion.save()
-            except IntegrityError:  # created meanwhile by a parallel ingestion
-                suggestion = Suggestion.objects.get(fingerprint=fp)
-            else:
-                created = True
-        elif suggestion.is_pending and kind in (Kind.ACTIVITY, Kind.AID_COMMITMENT):
-            _union_participants(suggestion, payload)
-        if countries:
-            found = [c for c in (self.idx.country(iso) for iso in countries) if c is not None]
-            if found:
-                suggestion.countries.add(*found)
-        ev, ev_created = SuggestionEvidence.objects.get_or_create(
-            suggestion=suggestion, document=self.document,
-            defaults={"sentence": sentence[:5000], "start": start, "end": end},
-        )
-        if ev_created and not created and suggestion.status in (Status.ACCEPTED, Status.MERGED):
-            record = suggestion.created_record
-            if record is not None:
-                cite(record, [ev])
-        self.touched.append(suggestion)
-        return suggestion
+            except IntegrityError:
+                replaced[id(suggestion)] = Suggestion.objects.get(fingerprint=suggestion.fingerprint)
+        self.touched = [replaced.get(id(s), s) for s in self.touched]
+        for suggestion, country in w.countries:
+            replaced.get(id(suggestion), suggestion).countries.add(country)
+        for ev in w.evidence:
+            original = ev.suggestion
+            suggestion = replaced.get(id(original), original)
+            ev, ev_created = SuggestionEvidence.objects.get_or_create(
+                suggestion=suggestion, document=self.document,
+                defaults={"sentence": ev.sentence, "start": ev.start, "end": ev.end})
+            if ev_created and suggestion is not original and suggestion.status in (Status.ACCEPTED, Status.MERGED):
+                record = suggestion.created_record
+                if record is not None:
+                    cite(record, [ev])
 
     def organisation(self, item):
         name = _clean_name(item.get("canonical") or item.get("name"))
@@ -264,8 +366,8 @@ class Builder:
                            about=str(money.get("about") or summary)[:500])
         fp = fingerprint(kind, typ, date.isoformat() if date else "", countries, orgs, persons)
         self.add(kind, fp, payload["title"], payload, evidence, date=date, countries=countries,
-                 match=_activity_match(kind, typ, date, countries, orgs, persons, self.idx),
-                 merge_query=lambda: _similar_event(kind, typ, date, countries, orgs, persons))
+                 match=_activity_match(kind, typ, date, countries, orgs, persons, self.idx, self._activities),
+                 merge_query=lambda: self._similar_event(kind, typ, date, countries, orgs, persons))
 
     def partnership_change(self, item, countries, date, evidence):
         partners = [c for c in countries if c != HOME_COUNTRY]
@@ -315,6 +417,22 @@ class Builder:
                 self._consumed_money.add(i)
                 return money
         return {}
+
+
+class _Writes:
+    """What one document's facts add: suggestions known by fingerprint, and the rows still to write."""
+
+    def __init__(self, known: dict, has_evidence: set):
+        self.known = known
+        self.has_evidence = {("pk", pk) for pk in has_evidence}
+        self.new: list[Suggestion] = []
+        self.countries: list[tuple] = []
+        self.evidence: list[SuggestionEvidence] = []
+        self.events: dict[tuple, list[Suggestion]] = {}  # (kind, date) -> stored events near that date
+
+    @staticmethod
+    def key(suggestion) -> tuple:
+        return ("pk", suggestion.pk) if suggestion.pk is not None else ("new", id(suggestion))
 
 
 def narrow(sentence: str, start: int, end: int, names) -> tuple[int, int]:
@@ -434,7 +552,7 @@ def _similar_event(kind, typ, date, countries, orgs, persons):
     return best
 
 
-def _union_participants(suggestion, payload) -> None:
+def _union_participants(suggestion, payload, save: bool = True) -> None:
     changed = False
     for key in ("countries", "organisations", "persons"):
         current = list(suggestion.payload.get(key) or [])
@@ -445,25 +563,35 @@ def _union_participants(suggestion, payload) -> None:
                 folded.add(fold(value))
                 changed = True
         suggestion.payload[key] = current
-    if changed:
+    if changed and save:
         suggestion.save(update_fields=["payload", "updated_at"])
 
 
-def _activity_match(kind, typ, date, countries, orgs, persons, idx):
-    """An existing Activity that looks like the same event (same type, close dates, a shared participant)."""
+def _activity_match(kind, typ, date, countries, orgs, persons, idx, cache: dict | None = None):
+    """An existing Activity that looks like the same event (same type, close dates, a shared participant).
+
+    ``cache`` (one per document) keeps the candidates of each (type, date) for the document's other events."""
     try:
         from amity.activities.models import Activity
     except ImportError:
         return None
     if date is None:
         return None
-    window = dt.timedelta(days=MERGE_WINDOW_DAYS)
-    try:
-        candidates = Activity.objects.filter(start__range=(date - window, date + window))
-        if typ and typ != "visit":
-            candidates = candidates.filter(type=activity_type(typ))
-        candidates = list(candidates[:100])
-    except Exception:  # noqa: BLE001 - the register's schema is not ours; never block ingestion on it
+    key = (typ, date)
+    if cache is not None and key in cache:
+        candidates = cache[key]
+    else:
+        window = dt.timedelta(days=MERGE_WINDOW_DAYS)
+        try:
+            candidates = Activity.objects.filter(start__range=(date - window, date + window))
+            if typ and typ != "visit":
+                candidates = candidates.filter(type=activity_type(typ))
+            candidates = list(candidates[:100])
+        except Exception:  # noqa: BLE001 - the register's schema is not ours; never block ingestion on it
+            candidates = None
+        if cache is not None:
+            cache[key] = candidates
+    if candidates is None:
         return None
     mine = _participants({"countries": countries, "organisations": orgs, "persons": persons})
     from amity.suggestions.matching import Match

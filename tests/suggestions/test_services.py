@@ -270,3 +270,41 @@ def test_accepted_figure_is_a_note_on_the_country(make_doc, countries, admin_cli
     s = Suggestion.objects.get()
     html = admin_client_.post(reverse("suggestions:accept", args=[s.pk]), HTTP_HX_REQUEST="true").content.decode()
     assert "Accepted: Japan — Figure: 12000 students" in html and 'href="/countries/JP/"' in html
+
+
+def test_a_suggestion_created_meanwhile_by_a_parallel_ingestion_gets_the_evidence(make_doc, countries, monkeypatch):
+    """The new suggestions of a document are written together; one created in between (another process
+    ingesting a report of the same fact) makes the writes fall back to one at a time, onto the existing row."""
+    doc = make_doc(VISIT_TEXT, visit_extraction())
+    write = services.Builder._write
+
+    def parallel_then_write(self, w):
+        org = next(s for s in w.new if s.kind == Kind.ORGANISATION)
+        Suggestion.objects.create(kind=Kind.ORGANISATION, fingerprint=org.fingerprint, label="Made in parallel",
+                                  payload={})
+        return write(self, w)
+
+    monkeypatch.setattr(services.Builder, "_write", parallel_then_write)
+    touched = services.suggest_from_document(doc)
+    assert kinds() == ["activity", "organisation", "person", "post"]
+    org = Suggestion.objects.get(kind=Kind.ORGANISATION)
+    assert org.label == "Made in parallel" and org.evidence.get().document == doc
+    assert org.countries.get().iso2 == "JP"
+    assert {s.pk for s in touched} == set(Suggestion.objects.values_list("pk", flat=True))
+    assert all(s.evidence.filter(document=doc).count() == 1 for s in Suggestion.objects.all())
+
+
+def test_queries_per_document_do_not_grow_with_its_facts(make_doc, countries, django_assert_max_num_queries):
+    text = " ".join(f"The Friendship Association number {i} of Japan sent a letter." for i in range(20))
+    ex = {"countries": ["JP"], "organizations": [
+        {"name": f"Friendship Association number {i} of Japan", "kind": "friendship_association",
+         "country": "JP", "evidence": span(text, f"Friendship Association number {i} of Japan")}
+        for i in range(20)]}
+    doc = make_doc(text, ex)
+    with django_assert_max_num_queries(20):
+        services.suggest_from_document(doc)
+    assert Suggestion.objects.filter(kind=Kind.ORGANISATION).count() == 20
+    assert Suggestion.countries.through.objects.count() == 20
+    with django_assert_max_num_queries(20):  # the same document again: nothing new
+        services.suggest_from_document(doc)
+    assert Suggestion.objects.count() == 20
