@@ -15,8 +15,8 @@
    ``amity.intake.search.search`` (top 20 + total count), with and without facets, and the index size.
 
 Each database runs in a child process (fresh SQLite file in a temporary folder; a private PostgreSQL database
-``amity_bench_intake`` on $BENCH_PG_URL, default postgresql://postgres@127.0.0.1:5432/postgres, dropped at the
-end). Results: bench/results/intake.json; ``--update-docs`` rewrites the "## Intake" section of docs/BENCHMARKS.md.
+``amity_bench_intake``, or $BENCH_PG_DB, on $BENCH_PG_URL, default postgresql://postgres@127.0.0.1:5432/postgres,
+dropped at the end). Results: bench/results/intake.json; ``--update-docs`` rewrites the "## Intake" section of docs/BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "intake.json"
 DOCS = ROOT / "docs" / "BENCHMARKS.md"
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-PG_DB = "amity_bench_intake"
+PG_DB = os.environ.get("BENCH_PG_DB", "amity_bench_intake")
 
 # ---------------------------------------------------------------- synthetic articles
 
@@ -308,7 +308,8 @@ def child_search(n: int, repeats: int) -> dict:
     for label, q in QUERIES:
         t = time.perf_counter()
         result = search(q, facets=False)
-        per_query[q] = {"kind": label, "ms": round((time.perf_counter() - t) * 1000, 1), "total": result.total}
+        per_query[q] = {"kind": label, "ms": round((time.perf_counter() - t) * 1000, 1), "total": result.total,
+                        "exact": getattr(result, "total_exact", True)}
 
     def stats(values):
         values = sorted(values)
@@ -418,7 +419,7 @@ def section(report: dict) -> str:
     slow = []
     for r in report.get("search", []):
         worst = sorted(r["queries"].items(), key=lambda kv: -kv[1]["ms"])[:3]
-        slow.append(f"{r['vendor']}: " + ", ".join(f"`{q}` {v['ms']} ms ({v['total']:,} hits)" for q, v in worst))
+        slow.append(f"{r['vendor']}: " + ", ".join(f"`{q}` {v['ms']} ms ({'' if v.get('exact', True) else '~'}{v['total']:,} hits)" for q, v in worst))
     if slow:
         lines += ["", "Slowest single queries (relevance): " + "; ".join(slow) + "."]
     notes = report.get("notes")

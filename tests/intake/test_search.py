@@ -190,3 +190,25 @@ def test_rank_window_keeps_total_exact(corpus, monkeypatch):
     assert result.total == 3
     assert {h.document.pk for h in result.hits} == {corpus["scholar"].pk, corpus["xss"].pk}  # the 2 newest
     assert len(search("friendship", limit=2, offset=2).hits) == 1  # beyond the window: everything ranked
+
+
+@pytest.mark.parametrize("query", ["friendship", '"da nang"', "scholar*", "youth", '"union of friendship"'])
+def test_total_above_the_exact_limit_is_estimated(corpus, monkeypatch, query):
+    """Above COUNT_EXACT_LIMIT PostgreSQL estimates the total (``total_exact`` False, never below the matches
+    seen); the rank window still holds the newest matches, filters and phrases included."""
+    from amity.intake import search as search_mod
+
+    full = search(query, limit=50)
+    assert full.total_exact and full.total == len(full.hits)
+    monkeypatch.setattr(search_mod, "COUNT_EXACT_LIMIT", 1)
+    monkeypatch.setattr(search_mod, "RANK_WINDOW", 1)
+    small = search(query, limit=1)
+    if full.total > 1:
+        assert [h.document.pk for h in small.hits] == [max(h.document.pk for h in full.hits)]
+        assert small.total >= 2
+        assert small.total_exact == (connection.vendor != "postgresql")
+    else:
+        assert (small.total, small.total_exact) == (full.total, True)
+        assert [h.document.pk for h in small.hits] == [h.document.pk for h in full.hits]
+    later = search(query, limit=1, offset=1)  # beyond the window: everything ranked
+    assert len(later.hits) == min(1, max(0, full.total - 1))
