@@ -220,14 +220,7 @@ class Builder:
             rows = Suggestion.objects.filter(kind=kind, date__range=(date - window, date + window))
             w.events[key] = [w.known.setdefault(row.fingerprint, row) for row in rows.order_by("id")[:200]]
         new = [s for s in w.new if s.kind == kind and s.date is not None and abs(s.date - date) <= window]
-        best, best_shared = None, 0
-        for candidate in (w.events[key] + new)[:200]:
-            if candidate.payload.get("type") != typ:
-                continue
-            shared = len(mine & _participants(candidate.payload))
-            if shared > best_shared:
-                best, best_shared = candidate, shared
-        return best
+        return _best_event((w.events[key] + new)[:200], typ, mine)
 
     def _write(self, w) -> None:
         """The new suggestions, their countries and the new evidence, in a few statements."""
@@ -542,8 +535,13 @@ def _similar_event(kind, typ, date, countries, orgs, persons):
     window = dt.timedelta(days=MERGE_WINDOW_DAYS)
     # Rejected ones count too: a rejected visit reported again a day off stays rejected.
     candidates = Suggestion.objects.filter(kind=kind, date__range=(date - window, date + window))
+    return _best_event(candidates.order_by("id")[:200], typ, mine)
+
+
+def _best_event(candidates, typ, mine: set):
+    """The candidate of event type ``typ`` sharing most participants with ``mine`` (first wins ties)."""
     best, best_shared = None, 0
-    for candidate in candidates.order_by("id")[:200]:
+    for candidate in candidates:
         if candidate.payload.get("type") != typ:
             continue
         shared = len(mine & _participants(candidate.payload))
