@@ -79,20 +79,32 @@ def names_of(obj) -> list[str]:
     return names
 
 
-_SHARED: dict[str, tuple[tuple, NameIndex]] = {}
+_SHARED: dict[str, tuple[tuple, object]] = {}
 
 
-def _shared_index(model, fields) -> NameIndex:
-    """A process-wide index, rebuilt when the table changed (row count or last update differ)."""
+def _shared(model, key: str, build):
+    """A process-wide value built from ``model``'s table by ``build()``, rebuilt when the table changed
+    (row count, last update or highest id differ): one cheap query per batch instead of a rebuild."""
     from django.db.models import Count, Max
 
     state = model.objects.aggregate(n=Count("id"), last=Max("updated_at"), top=Max("id"))
     version = (state["n"], state["last"], state["top"])
-    cached = _SHARED.get(model._meta.label)
+    cached = _SHARED.get(key)
     if cached is None or cached[0] != version:
-        cached = (version, NameIndex(model, model.objects.only("id", *fields)))
-        _SHARED[model._meta.label] = cached
+        cached = (version, build())
+        _SHARED[key] = cached
     return cached[1]
+
+
+def _shared_index(model, fields) -> NameIndex:
+    return _shared(model, model._meta.label, lambda: NameIndex(model, model.objects.only("id", *fields)))
+
+
+def _shared_countries() -> dict:
+    """ISO2 -> Country."""
+    from amity.partners.models import Country
+
+    return _shared(Country, "countries-by-iso2", lambda: {c.iso2: c for c in Country.objects.only("id", "iso2")})
 
 
 class Indexes:
@@ -121,20 +133,3 @@ class Indexes:
             self._countries = _shared_countries()
         return self._countries.get((iso2 or "").upper())
 
-
-_COUNTRIES: dict[str, tuple] = {}
-
-
-def _shared_countries() -> dict:
-    """ISO2 -> Country, shared between batches while the table is unchanged (one cheap query per batch)."""
-    from django.db.models import Count, Max
-
-    from amity.partners.models import Country
-
-    state = Country.objects.aggregate(n=Count("id"), last=Max("updated_at"))
-    version = (state["n"], state["last"])
-    cached = _COUNTRIES.get("all")
-    if cached is None or cached[0] != version:
-        cached = (version, {c.iso2: c for c in Country.objects.only("id", "iso2")})
-        _COUNTRIES["all"] = cached
-    return cached[1]
