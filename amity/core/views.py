@@ -206,10 +206,8 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["counts"] = {
             "countries": Country.objects.count(),
-            "partners": sum(
-                1 for c in Country.objects.with_current_level().values_list("current_level", flat=True)
-                if c and c != "none"
-            ),
+            "partners": Country.objects.with_current_level().filter(current_level__isnull=False)
+            .exclude(current_level="none").count(),
             "provinces": Province.objects.count(),
             "organisations": Organisation.objects.count(),
             "people": Person.objects.count(),
