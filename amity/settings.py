@@ -7,6 +7,7 @@ Environment variables:
   ALLOWED_HOSTS       comma-separated, default localhost names
   CELERY_BROKER_URL   unset: background work runs in-process; e.g. redis://127.0.0.1:6379/0
   AMITY_VAR_DIR       where the SQLite file, uploaded documents and gazetteer snapshot live (default ./var)
+  AMITY_APPROVAL_FOUR_EYES  "1"/"true": the proposer of an activity cannot approve it (default off)
 """
 
 from __future__ import annotations
@@ -180,6 +181,8 @@ SPECTACULAR_SETTINGS = {
     },
 }
 AMITY_CONFLICT_WINDOW_DAYS = int(os.environ.get("AMITY_CONFLICT_WINDOW_DAYS", "7"))
+# Four-eyes rule: when on, the person who proposed an activity cannot approve it (another approver must).
+AMITY_APPROVAL_FOUR_EYES = os.environ.get("AMITY_APPROVAL_FOUR_EYES", "").lower() in ("1", "true", "yes", "on")
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "")

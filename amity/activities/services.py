@@ -309,8 +309,17 @@ def may(user, activity: Activity, action: str) -> bool:
     if who == "editor":
         return permissions.can_edit(user, activity)
     if who == "approver":
-        return can_approve(user, activity)
+        return can_approve(user, activity) and not _self_approval(user, activity, action)
     return permissions.can_edit(user, activity) or can_approve(user, activity)
+
+
+def _self_approval(user, activity: Activity, action: str) -> bool:
+    """True when the four-eyes rule (settings.AMITY_APPROVAL_FOUR_EYES) forbids ``user`` this step: the
+    proposer of an activity may not approve it."""
+    if action != "approve" or not getattr(settings, "AMITY_APPROVAL_FOUR_EYES", False):
+        return False
+    proposer = _proposer(activity)
+    return proposer is not None and proposer.pk == user.pk
 
 
 def available_actions(user, activity: Activity) -> list[tuple[str, str]]:
@@ -328,6 +337,8 @@ def transition(activity: Activity, action: str, user, comment: str = "") -> Stat
         if activity.status not in sources:
             raise ValidationError(_("This step is not possible from the status “%(status)s”.") % {
                 "status": activity.get_status_display()})
+        if _self_approval(user, activity, action):
+            raise PermissionDenied(_("You proposed this activity: another approver must approve it (four-eyes rule)."))
         raise PermissionDenied(_("Only Editors of %(org)s can do this step.") % {
             "org": activity.approving_organisation or _("the lead organisation")})
     if needs_comment and not comment:

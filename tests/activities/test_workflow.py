@@ -117,3 +117,27 @@ def test_proposal_without_approvers_goes_to_administrators(activity, editor, adm
     assert Notification.objects.filter(user=admin_user, kind="activity_propose").exists()
     transition(activity, "approve", admin_user)
     assert activity.status == "approved"
+
+
+def test_four_eyes_rule_stops_the_proposer_approving(settings, activity, editor, approver):
+    settings.AMITY_APPROVAL_FOUR_EYES = True
+    transition(activity, "propose", approver)  # the approver proposes (they may edit: same organisation)
+    assert not can_approve_now(approver, activity)
+    with pytest.raises(PermissionDenied, match="four-eyes"):
+        transition(activity, "approve", approver)
+    assert activity.status == "proposed"
+    transition(activity, "approve", editor)  # a second person of the lead organisation approves
+    assert activity.status == "approved"
+
+
+def test_without_four_eyes_the_proposer_may_approve(settings, activity, approver):
+    settings.AMITY_APPROVAL_FOUR_EYES = False
+    transition(activity, "propose", approver)
+    transition(activity, "approve", approver)
+    assert activity.status == "approved"
+
+
+def can_approve_now(user, activity) -> bool:
+    from amity.activities.services import available_actions
+
+    return "approve" in dict(available_actions(user, activity))
