@@ -190,6 +190,29 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
+# Periodic jobs (amity/core/periodic.py; keep the two in step, a test checks it). Without a broker: run
+# `amity periodic` from cron every few minutes. With one: `celery -A amity.celery beat` sends each job to the
+# workers; run_periodic_job applies the same once-per-period check, so cron and beat together are still safe.
+AMITY_SOURCE_POLL_MINUTES = max(5, int(os.environ.get("AMITY_SOURCE_POLL_MINUTES", "60")))
+CELERY_TIMEZONE = TIME_ZONE  # crontab hours below are local time, like the due-check of `amity periodic`
+
+
+def _beat_schedule() -> dict:
+    from celery.schedules import crontab
+
+    jobs = {
+        "digests_daily": crontab(minute=0, hour=7),
+        "digests_weekly": crontab(minute=0, hour=7, day_of_week=1),
+        "signals": crontab(minute=0, hour=1),
+        "agreement_reminders": crontab(minute=0, hour=6),
+        "poll_sources": float(AMITY_SOURCE_POLL_MINUTES * 60),
+    }
+    return {f"amity-{name}": {"task": "amity.core.run_periodic_job", "schedule": when, "args": (name,)}
+            for name, when in jobs.items()}
+
+
+CELERY_BEAT_SCHEDULE = _beat_schedule()
+
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))

@@ -169,3 +169,26 @@ def notify(users, text: str, url: str = "", kind: str = "info") -> list[Notifica
         seen.add(user.pk)
         out.append(Notification(user=user, text=text[:500], url=url[:500], kind=kind))
     return Notification.objects.bulk_create(out)
+
+
+class PeriodicRun(models.Model):
+    """One run of a periodic job for one period (``amity.core.periodic``): the unique (job, period) row is the
+    lock that makes a job run once per period, however many cron ticks, beat schedulers or servers ask."""
+
+    RUNNING, DONE, FAILED = "running", "done", "failed"
+    STATUSES = [(RUNNING, _("Running")), (DONE, _("Done")), (FAILED, _("Failed"))]
+
+    job = models.CharField(_("job"), max_length=60)
+    period = models.CharField(_("period"), max_length=40)
+    status = models.CharField(_("status"), max_length=10, choices=STATUSES, default=RUNNING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    message = models.TextField(_("message"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["job", "period"], name="core_unique_periodic_run")]
+
+    def __str__(self):
+        return f"{self.job} {self.period}: {self.status}"

@@ -13,6 +13,7 @@ import datetime as dt
 import email.utils
 import re
 import socket
+import time
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
@@ -27,6 +28,7 @@ MAX_ZIP_MEMBERS = 5000
 MAX_ZIP_RATIO = 100
 MAX_FETCH_BYTES = 10 * 1024 * 1024
 FETCH_TIMEOUT = 10.0
+FETCH_DEADLINE = 60.0  # a whole response, however slowly it trickles in (FETCH_TIMEOUT is per network read)
 USER_AGENT = "Amity/0.1 (people-to-people diplomacy workbench)"
 FEED_ARTICLE_MIN_CHARS = 400
 SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
@@ -97,11 +99,56 @@ def iter_bytes(name: str, data: bytes) -> Iterator[Item]:
         except InputError as exc:
             yield Item(name=name, error=str(exc))
     else:
-        yield Item(name=name, data=data)
+        unsupported = unsupported_format(name, data)
+        if unsupported:
+            yield Item(name=name, error=unsupported)
+        else:
+            yield Item(name=name, data=data, date=embedded_date(name, data))
 
 
 def _is_office(name: str, data: bytes) -> bool:
     return name.lower().endswith((".docx", ".docm", ".xlsx", ".pptx", ".odt")) or b"word/" in data[:4096]
+
+
+_MAGIC = (  # content signature -> what it is; these are never read as documents, whatever the file is called
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"), (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image"), (b"BM", None),
+    (b"ID3\x03", "an MP3 audio file"), (b"ID3\x04", "an MP3 audio file"),
+    (b"OggS", "an Ogg audio/video file"), (b"fLaC", "a FLAC audio file"), (b"\x1aE\xdf\xa3", "a video (WebM/MKV)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office file (.doc/.xls/.ppt): save it as .docx or PDF"),
+    (b"\x1f\x8b", "a gzip archive: unpack it first"), (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive: unpack it first"),
+    (b"Rar!\x1a\x07", "a RAR archive: unpack it first"), (b"\x7fELF", "a program (ELF)"), (b"MZ", None),
+    (b"{\\rtf", "an RTF file: save it as .docx or PDF"),
+)
+
+
+def unsupported_format(name: str, data: bytes) -> str:
+    """Why the content is not a readable document (an image, audio, an old Office file, an archive other than
+    zip, a program, a spreadsheet), named by its content so a wrong extension does not hide it; or ""."""
+    head = data[:16]
+    what = None
+    for magic, label in _MAGIC:
+        if head.startswith(magic):
+            what = label
+            if label is None and magic == b"MZ" and b"PE\x00\x00" in data[:1024]:
+                what = "a Windows program"
+            elif label is None and magic == b"BM" and len(data) > 26 and b"\x00" in data[2:14]:
+                what = "a BMP image"
+            break
+    if what is None and head[4:8] == b"ftyp":
+        what = "an MP4/MOV video or audio file"
+    if what is None and head.startswith(b"RIFF") and data[8:12] in (b"WEBP", b"WAVE", b"AVI "):
+        what = {b"WEBP": "a WebP image", b"WAVE": "a WAV audio file", b"AVI ": "an AVI video"}[data[8:12]]
+    if what is None and head.startswith(b"PK\x03\x04") and b"word/" not in data[:4096]:
+        if b"xl/" in data[:4096]:
+            what = "an Excel workbook (.xlsx): spreadsheets are not read as documents"
+        elif b"ppt/" in data[:4096]:
+            what = "a PowerPoint file (.pptx): save it as PDF"
+    if what is None:
+        return ""
+    suffix = PurePosixPath(name).suffix.lower()
+    named = f" (named {suffix})" if suffix else ""
+    return f"not a document: the content is {what}{named}"
 
 
 def iter_zip(name: str, data: bytes) -> Iterator[Item]:
@@ -260,7 +307,106 @@ def parse_date(value: str) -> dt.date | None:
     return None
 
 
+# ---------------------------------------------------------------- a file's own date
+
+_META_TAG = re.compile(rb"<meta\s[^>]{0,600}>", re.I)
+_ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+_META_DATE_NAMES = (  # best first
+    b"article:published_time", b"og:published_time", b"datepublished", b"date", b"pubdate", b"publishdate",
+    b"publish-date", b"publication_date", b"dc.date", b"dc.date.issued", b"dcterms.date", b"dcterms.created",
+    b"sailthru.date", b"parsely-pub-date", b"citation_publication_date", b"article.published",
+)
+_JSONLD_DATE = re.compile(rb'"datePublished"\s*:\s*"([^"]{8,40})"')
+_TIME_TAG = re.compile(rb"<time\b[^>]{0,300}?\bdatetime\s*=\s*[\"']?([^\"'>\s]{8,40})", re.I)
+_PDF_DATE = re.compile(rb"/CreationDate\s*\(\s*D(?::|\\072)((?:19|20)\d{6})")
+_CORE_DATE = re.compile(rb"<dcterms:(created|modified)[^>]*>\s*((?:19|20)\d\d-\d\d-\d\d)")
+HTML_DATE_BYTES = 128 * 1024
+
+
+def embedded_date(name: str, data: bytes) -> dt.date | None:
+    """The date a file carries itself, when cheap to read: HTML meta (``article:published_time``, ``date``,
+    JSON-LD ``datePublished``, else the first ``<time datetime>``), DOCX core properties (created, else
+    modified), PDF ``/CreationDate`` when the info dictionary is not compressed. None when there is none;
+    plausibility (not in the future) is checked by :mod:`amity.intake.dating`."""
+    try:
+        head = data[:8]
+        if head.startswith(b"%PDF"):
+            match = _PDF_DATE.search(data, max(0, len(data) - 65536)) or _PDF_DATE.search(data, 0, 65536)
+            return _ymd(match.group(1)) if match else None
+        if head.startswith(b"PK\x03\x04"):
+            return _docx_date(data) if _is_office(name, data) else None
+        start = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+        if start == b"<" or b"<html" in data[:2048].lower():
+            return _html_date(data[:HTML_DATE_BYTES])
+    except Exception:  # a date is a bonus: never fail an item over it
+        return None
+    return None
+
+
+def _ymd(raw: bytes) -> dt.date | None:
+    try:
+        return dt.date(int(raw[:4]), int(raw[4:6]), int(raw[6:8]))
+    except ValueError:
+        return None
+
+
+def _html_date(head: bytes) -> dt.date | None:
+    end = head.lower().find(b"</head>")
+    meta_zone = head[:end] if end > 0 else head
+    best: tuple[int, dt.date] | None = None
+    if b"<meta" in meta_zone or b"<META" in meta_zone:
+        for tag in _META_TAG.finditer(meta_zone):
+            attrs = {m.group(1).lower(): (m.group(2) or m.group(3) or m.group(4) or b"")
+                     for m in _ATTR.finditer(tag.group(0))}
+            key = (attrs.get(b"property") or attrs.get(b"name") or attrs.get(b"itemprop") or b"").lower()
+            if key in _META_DATE_NAMES and attrs.get(b"content"):
+                rank = _META_DATE_NAMES.index(key)
+                value = parse_date(attrs[b"content"].decode("ascii", "replace").strip())
+                if value is not None and (best is None or rank < best[0]):
+                    best = (rank, value)
+    if best is not None:
+        return best[1]
+    match = _JSONLD_DATE.search(head)
+    if match:
+        value = parse_date(match.group(1).decode("ascii", "replace"))
+        if value is not None:
+            return value
+    match = _TIME_TAG.search(head)
+    return parse_date(match.group(1).decode("ascii", "replace")) if match else None
+
+
+def _docx_date(data: bytes) -> dt.date | None:
+    import io
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        try:
+            info = archive.getinfo("docProps/core.xml")
+        except KeyError:
+            return None
+        if info.file_size > 256 * 1024:
+            return None
+        core = archive.read(info)
+    found = dict((kind, value) for kind, value in _CORE_DATE.findall(core))
+    raw = found.get(b"created") or found.get(b"modified")
+    return parse_date(raw.decode("ascii")) if raw else None
+
+
 # ---------------------------------------------------------------- URLs
+
+def _read_until(response, limit: int, end: float, deadline: float) -> bytes:
+    """Read at most ``limit`` bytes in chunks; a server trickling its answer past ``end`` is given up on."""
+    chunks, size = [], 0
+    read = getattr(response, "read1", response.read)
+    while size < limit:
+        chunk = read(min(65536, limit - size))  # one network read: the deadline is checked often
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+        if time.monotonic() > end:
+            raise InputError(f"too slow: the answer did not arrive within {deadline:g} s")
+    return b"".join(chunks)
+
 
 class _NoFileRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, req, fp, code, msg, headers, newurl):
@@ -269,8 +415,12 @@ class _NoFileRedirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def fetch(url: str, *, timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX_FETCH_BYTES) -> tuple[bytes, str]:
-    """GET ``url`` -> (body, content type). http(s) only, bounded in time and size; InputError says why not."""
+def fetch(url: str, *, timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX_FETCH_BYTES,
+          deadline: float | None = None) -> tuple[bytes, str]:
+    """GET ``url`` -> (body, content type). http(s) only, bounded in time (``timeout`` per read, ``deadline`` for
+    the whole body: default FETCH_DEADLINE, at least the timeout) and size; InputError says why not."""
+    deadline = max(deadline if deadline is not None else FETCH_DEADLINE, timeout)
+    end = time.monotonic() + deadline
     if not is_url(url):
         raise InputError("only http:// and https:// addresses can be fetched")
     opener = urllib.request.build_opener(_NoFileRedirects)
@@ -281,7 +431,7 @@ def fetch(url: str, *, timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX_FETC
             if length and length.isdigit() and int(length) > max_bytes:
                 raise InputError(f"response too large ({int(length) / 1048576:.1f} MB; the limit is "
                                  f"{max_bytes // 1048576} MB)")
-            body = response.read(max_bytes + 1)
+            body = _read_until(response, max_bytes + 1, end, deadline)
             if len(body) > max_bytes:
                 raise InputError(f"response too large (over {max_bytes // 1048576} MB)")
             return body, response.headers.get("Content-Type", "")
@@ -307,7 +457,7 @@ def iter_url(url: str, *, expect_feed: bool = False, timeout: float = FETCH_TIME
     if expect_feed:
         kind = content_type.split(";")[0].strip() or "unknown content"
         raise InputError(f"not an RSS/Atom feed (the address returned {kind})")
-    yield Item(name=url, data=body, url=url)
+    yield Item(name=url, data=body, url=url, date=embedded_date(url, body))
 
 
 def load_item(item: Item, timeout: float = FETCH_TIMEOUT) -> Item:
@@ -316,6 +466,8 @@ def load_item(item: Item, timeout: float = FETCH_TIMEOUT) -> Item:
         return item
     try:
         item.data, _ = fetch(item.url, timeout=timeout)
+        if item.date is None:  # the feed gave no date: the article page may
+            item.date = embedded_date(item.url, item.data)
     except InputError as exc:
         summary = item.meta.get("summary") or ""
         if summary:

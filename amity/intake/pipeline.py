@@ -35,7 +35,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from amity.extract.normalize import fold
-from amity.intake import engine
+from amity.intake import dating, engine
 from amity.intake.inputs import InputError, Item, iter_bytes, iter_path, iter_url, load_item
 from amity.intake.models import (
     PENDING_STATUSES,
@@ -192,7 +192,7 @@ def step_text(doc: Document) -> None:
             return
         result = engine.extract(text, date=doc.date)
         language = result.get("language") or _detect(text)
-        date = doc.date or _parse_date(result.get("date"))
+        date = dating.document_date(doc, result, text)
         if warnings or doc.extraction.get("warnings"):
             result["warnings"] = [*doc.extraction.get("warnings", []), *warnings]
         _set(doc, text=text, title=title[:500], language=language if language in ("en", "vi") else "",
@@ -372,7 +372,7 @@ def text_batch(docs: list[Document]) -> None:
             continue
         language = result.get("language") or _detect(p["text"])
         doc.language = language if language in ("en", "vi") else ""
-        doc.date = doc.date or _parse_date(result.get("date"))
+        doc.date = dating.document_date(doc, result, p["text"])
         if p["warnings"] or doc.extraction.get("warnings"):
             result["warnings"] = [*doc.extraction.get("warnings", []), *p["warnings"]]
         doc.extraction, doc.status = result, DocumentStatus.EXTRACTED

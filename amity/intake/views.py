@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from amity.core import permissions
@@ -199,7 +200,27 @@ def _start(request, run: IngestRun) -> HttpResponseRedirect:
     return HttpResponseRedirect(run.get_absolute_url())
 
 
+@csrf_exempt  # the CSRF check reads the body: it runs in _ingest, after the size check below
 def ingest(request):
+    """The ingest page. A POST over MAX_UPLOAD_REQUEST is refused from its Content-Length alone, before a byte of
+    its body is read (a 200 MB upload gets a message at once, and is never spooled to disk)."""
+    if request.method == "POST":
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > MAX_UPLOAD_REQUEST:
+            _require_create(request)
+            messages.error(request, _("The upload is too large (%(size)s MB; at most %(max)s MB at once, "
+                                      "%(file)s MB per file). Split it or use the watched folder.")
+                           % {"size": length // 1048576, "max": MAX_UPLOAD_REQUEST // 1048576,
+                              "file": MAX_FILE_BYTES // 1048576})
+            return HttpResponseRedirect(reverse("intake:ingest"))
+    return _ingest(request)
+
+
+@csrf_protect
+def _ingest(request):
     upload_form, paste_form, feed_form = UploadForm(), PasteForm(), FeedForm()
     if request.method == "POST":
         _require_create(request)
@@ -208,13 +229,6 @@ def ingest(request):
         from amity.intake import pipeline
 
         if action == "upload":
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-            if length > MAX_UPLOAD_REQUEST:
-                messages.error(request, _("The upload is too large (%(size)s MB; at most %(max)s MB at once, "
-                                          "%(file)s MB per file). Split it or use the watched folder.")
-                               % {"size": length // 1048576, "max": MAX_UPLOAD_REQUEST // 1048576,
-                                  "file": MAX_FILE_BYTES // 1048576})
-                return HttpResponseRedirect(reverse("intake:ingest"))
             upload_form = UploadForm(request.POST, request.FILES)
             if upload_form.is_valid():
                 blobs = _save_uploads(upload_form.cleaned_data["files"])
