@@ -21,9 +21,22 @@ def fold(text: str) -> str:
     """Return the comparison key of ``text``: no accents, lower case, single spaces."""
     if not text:
         return ""
+    if text.isascii():  # nothing to decompose or translate: the same key, without the per-character pass
+        if text.isprintable() and "  " not in text:  # white space is single spaces already
+            return text.lower().strip()
+        return _SPACE.sub(" ", text.lower()).strip()
+    if len(text) <= 200:  # names, mostly: the same few come back again and again
+        return _fold_short(text)
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return _SPACE.sub(" ", text.casefold().translate(_SPECIAL)).strip()
+
+
+_fold_short = lru_cache(maxsize=1 << 16)(_fold)
 
 
 class _FoldTable(dict):

@@ -10,7 +10,9 @@ datasketch) becomes ``status=duplicate`` linked to the first copy, and gets no e
 ``POST_EXTRACT_HOOKS``: callables ``hook(document)`` run after entity linking, each in its own savepoint inside
 the transaction that marks the document ``done``; a hook that raises marks that document ``failed`` with the
 message (its partial writes are rolled back) and the batch goes on. Hooks must be idempotent: a document whose
-hook transaction was interrupted runs its hooks again.
+hook transaction was interrupted runs its hooks again. A hook may also offer ``hook.batch(documents)`` (same
+effect for several documents at once); when every hook does, a batch runs them in one transaction and falls back
+to the per-document form only if that fails (see ``hooks_batch``).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -108,6 +111,39 @@ class Outcome:
     document: Document | None = None
 
 
+def _by_sha(sha: str) -> Document | None:
+    """The document stored with these bytes, if any: a plain indexed lookup first (almost always none)."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT 1 FROM {connection.ops.quote_name(Document._meta.db_table)} WHERE sha256 = %s", [sha])
+        if cur.fetchone() is None:
+            return None
+    return Document.objects.filter(sha256=sha).only("id", "status", "title", "original_name").order_by().first()
+
+
+def _insert_document(doc: Document) -> None:
+    """``doc.save()`` for a new document (same pre_save/post_save signals), as one prepared INSERT ... RETURNING
+    instead of Django's per-save SQL building: one document per stored file, thousands per run."""
+    from django.db import connection
+    from django.db.models.signals import post_save, pre_save
+
+    if not connection.features.can_return_columns_from_insert:
+        doc.save()
+        return
+    pre_save.send(sender=Document, instance=doc, raw=False, using=connection.alias, update_fields=None)
+    fields = [f for f in Document._meta.concrete_fields if not f.primary_key]
+    qn = connection.ops.quote_name
+    sql = (f"INSERT INTO {qn(Document._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {qn(Document._meta.pk.column)}")
+    values = [f.get_db_prep_save(f.pre_save(doc, True), connection) for f in fields]
+    with connection.cursor() as cur:
+        cur.execute(sql, values)
+        doc.pk = cur.fetchone()[0]
+    doc._state.adding, doc._state.db = False, connection.alias
+    post_save.send(sender=Document, instance=doc, created=True, update_fields=None, raw=False, using=connection.alias)
+
+
 def store_item(item: Item, *, source: Source | None = None, owner=None, user=None) -> Outcome:
     """Store the bytes of ``item`` and create its document (status new). Same bytes -> skipped."""
     if item.error:
@@ -116,7 +152,7 @@ def store_item(item: Item, *, source: Source | None = None, owner=None, user=Non
     if not data.strip():
         return Outcome(ItemStatus.FAILED, "empty file")
     sha = hashlib.sha256(data).hexdigest()
-    existing = Document.objects.filter(sha256=sha).only("id", "status", "title", "original_name").order_by().first()
+    existing = _by_sha(sha)
     if existing is not None:
         return Outcome(ItemStatus.SKIPPED, "", existing)  # message set by the caller (pending or not)
     fmt, mime = sniff_format(data, item.name)
@@ -131,9 +167,9 @@ def store_item(item: Item, *, source: Source | None = None, owner=None, user=Non
     try:
         if transaction.get_connection().in_atomic_block:
             with transaction.atomic():
-                doc.save()
+                _insert_document(doc)
         else:
-            doc.save()  # autocommit: a failed INSERT leaves nothing behind
+            _insert_document(doc)  # autocommit: a failed INSERT leaves nothing behind
     except IntegrityError:  # another worker stored the same bytes a moment ago
         existing = Document.objects.filter(sha256=sha).first()
         return Outcome(ItemStatus.SKIPPED, "", existing)
@@ -381,7 +417,7 @@ def text_batch(docs: list[Document]) -> None:
             signatures[doc.pk] = m.hashvalues
             for k in set(p["keys"]):
                 key_docs.setdefault(k, set()).add(doc.pk)
-                new_keys.append(NearDuplicateKey(document_id=doc.pk, key=k))
+                new_keys.append(_Row(document_id=doc.pk, key=k))
             new_sigs.append(DocumentSignature(document_id=doc.pk, minhash=m.hashvalues.tobytes()))
     if not ready:
         return
@@ -393,8 +429,8 @@ def text_batch(docs: list[Document]) -> None:
                              "updated_at"])
         DocumentSignature.objects.filter(document_id__in=ids)._raw_delete(DocumentSignature.objects.db)
         NearDuplicateKey.objects.filter(document_id__in=ids)._raw_delete(NearDuplicateKey.objects.db)
-        DocumentSignature.objects.bulk_create(new_sigs)
-        NearDuplicateKey.objects.bulk_create(new_keys, batch_size=1000)
+        insert_rows(DocumentSignature, new_sigs)
+        insert_rows(NearDuplicateKey, new_keys)
         get_backend().index_many(ready)
 
 
@@ -410,34 +446,122 @@ def _update_rows(docs: list[Document], names: list[str]) -> None:
         cur.executemany(sql, rows)
 
 
+_PLAIN_TYPES = {"CharField", "TextField", "IntegerField", "BigIntegerField", "SmallIntegerField",
+                "PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField", "ForeignKey"}
+
+
+class _Row(SimpleNamespace):
+    """A row for ``insert_rows`` without a model instance: attributes named like the model's fields' attnames."""
+
+
+def insert_rows(model, objs: list, batch_size: int = 500, ignore_conflicts: bool = False) -> None:
+    """INSERT unsaved ``objs`` through one prepared statement (executemany): what ``bulk_create`` writes (field
+    defaults, auto_now), without compiling each row into SQL; ids are not read back. For the many small rows of
+    a batch (mentions, LSH keys, evidence), where Django's per-row SQL building costs more than the database."""
+    if not objs:
+        return
+    from django.db import connections, router
+    from django.db.models import DateField, Field
+    from django.db.models.constants import OnConflict
+
+    connection = connections[router.db_for_write(model)]
+    fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.get_internal_type()
+                                                                 in ("AutoField", "BigAutoField"))]
+    qn = connection.ops.quote_name
+    on_conflict = OnConflict.IGNORE if ignore_conflicts else None
+    sql = (f"{connection.ops.insert_statement(on_conflict=on_conflict)} {qn(model._meta.db_table)} "
+           f"({', '.join(qn(f.column) for f in fields)}) VALUES ({', '.join(['%s'] * len(fields))})")
+    suffix = connection.ops.on_conflict_suffix_sql(fields, on_conflict, None, None)
+    if suffix:
+        sql += " " + suffix
+    # How each column's value is read: auto_now dates are one timestamp for the batch (set on the objects as
+    # pre_save would); plain str/int values of text, integer and foreign-key columns go as they are (what
+    # get_db_prep_save returns for them); anything else (dates, JSON, bytes, booleans, lazy strings) through
+    # the field.
+    columns = []
+    for f in fields:
+        if isinstance(f, DateField) and (f.auto_now or f.auto_now_add):
+            value = f.pre_save(objs[0], True)  # now (or today), set on the first object
+            columns.append(("auto", f, value, f.get_db_prep_save(value, connection)))
+        elif type(f).pre_save is Field.pre_save:
+            columns.append(("plain" if f.get_internal_type() in _PLAIN_TYPES else "attr", f, None, None))
+        else:
+            columns.append(("field", f, None, None))
+    rows = []
+    for obj in objs:
+        row = []
+        for how, f, value, prepared in columns:
+            if how == "auto":
+                setattr(obj, f.attname, value)
+                row.append(prepared)
+                continue
+            value = getattr(obj, f.attname) if how != "field" else f.pre_save(obj, True)
+            row.append(value if value is None or (how == "plain" and type(value) in (str, int))
+                       else f.get_db_prep_save(value, connection))
+        rows.append(row)
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql" and not ignore_conflicts and not any(
+                f.get_internal_type() == "BinaryField" for f in fields):
+            # COPY: psycopg's executemany sends (and formats) one statement per row
+            copy_sql = (f"COPY {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+                        "FROM STDIN")
+            with connection.wrap_database_errors, cur.cursor.copy(copy_sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            for start in range(0, len(rows), batch_size):
+                cur.executemany(sql, rows[start:start + batch_size])
+    for obj in objs:
+        state = getattr(obj, "_state", None)  # plain row objects (attributes named like the columns) have none
+        if state is not None:
+            state.adding, state.db = False, connection.alias
+
+
 def link_batch(docs: list[Document]) -> None:
     """extracted -> linked for several documents in one transaction."""
     linker = Linker.current()
     rows = []
     for doc in docs:
         _fault_point("link")
-        rows.extend(linker.mentions(doc))
+        rows.extend(linker.mentions(doc, rows_only=True))
     ids = [d.pk for d in docs]
     with transaction.atomic():
         DocumentMention.objects.filter(document_id__in=ids).delete()
-        DocumentMention.objects.bulk_create(rows, batch_size=500)
+        insert_rows(DocumentMention, rows)
         Document.objects.filter(pk__in=ids).update(status=DocumentStatus.LINKED, updated_at=timezone.now())
     for doc in docs:
         doc.status = DocumentStatus.LINKED
 
 
 def hooks_batch(docs: list[Document]) -> None:
-    """linked -> done: with no hooks registered one UPDATE; otherwise each document in its own transaction."""
-    if POST_EXTRACT_HOOKS:
-        for doc in docs:
-            _fault_point("hooks")
-            step_hooks(doc)
-        return
+    """linked -> done. With no hooks registered: one UPDATE. When every hook has a batch form
+    (``hook.batch(documents)``): all of them on the whole batch in one transaction with one UPDATE; if that
+    raises, the transaction is rolled back and the documents go one by one (``step_hooks``), so a failing hook
+    still marks only the document it failed on. Otherwise each document in its own transaction."""
     for _doc in docs:
         _fault_point("hooks")
-    Document.objects.filter(pk__in=[d.pk for d in docs]).update(status=DocumentStatus.DONE, updated_at=timezone.now())
+    hooks = list(POST_EXTRACT_HOOKS)
+    if hooks and all(callable(getattr(hook, "batch", None)) for hook in hooks):
+        try:
+            with transaction.atomic():
+                for hook in hooks:
+                    hook.batch(list(docs))
+                _mark_done(docs)
+            return
+        except Exception:  # one document's bad data or a hook's bug: find which, one by one
+            log.warning("batch post-extract hooks failed; running them document by document", exc_info=True)
+    if hooks:
+        for doc in docs:
+            step_hooks(doc)
+        return
+    _mark_done(docs)
+
+
+def _mark_done(docs: list[Document]) -> None:
+    now = timezone.now()
+    Document.objects.filter(pk__in=[d.pk for d in docs]).update(status=DocumentStatus.DONE, updated_at=now)
     for doc in docs:
-        doc.status = DocumentStatus.DONE
+        doc.status, doc.updated_at = DocumentStatus.DONE, now
 
 
 def process_batch(docs: list[Document]) -> list[Document]:
@@ -466,7 +590,12 @@ def shingles(text: str) -> set[bytes]:
     from amity.intake.search import search_fold
 
     tokens = TOKEN.findall(search_fold(text))
+    if SHINGLE == 3:  # the same shingles, built without slicing and joining lists
+        return {f"{a} {b} {c}".encode() for a, b, c in zip(tokens, tokens[1:], tokens[2:], strict=False)}
     return {" ".join(tokens[i:i + SHINGLE]).encode() for i in range(max(0, len(tokens) - SHINGLE + 1))}
+
+
+_PERMUTATIONS: list = []
 
 
 def minhash(text: str):
@@ -475,7 +604,12 @@ def minhash(text: str):
     grams = shingles(text)
     if len(grams) < MIN_SHINGLES:
         return None
-    m = MinHash(num_perm=NUM_PERM, hashfunc=zlib.crc32)  # crc32: stable across processes, C-fast
+    if not _PERMUTATIONS:  # the seeded permutations are the same every time: draw them once per process
+        first = MinHash(num_perm=NUM_PERM, hashfunc=zlib.crc32)
+        _PERMUTATIONS.append((first.permutations, first.scheme))
+    permutations, scheme = _PERMUTATIONS[0]
+    # crc32: stable across processes, C-fast
+    m = MinHash(num_perm=NUM_PERM, hashfunc=zlib.crc32, permutations=permutations, scheme=scheme)
     m.update_batch(list(grams))
     return m
 
@@ -566,7 +700,8 @@ class Linker:
                     return pk
         return None
 
-    def mentions(self, doc: Document) -> list[DocumentMention]:
+    def mentions(self, doc: Document, rows_only: bool = False) -> list[DocumentMention]:
+        """The document's mentions (``rows_only``: as plain rows for ``insert_rows``, not model instances)."""
         data = doc.extraction or {}
         rows: dict[tuple[str, str], DocumentMention] = {}
 
@@ -578,7 +713,11 @@ class Linker:
             if key in rows:
                 rows[key].count += 1
                 return
-            rows[key] = DocumentMention(document=doc, kind=kind, name=name, count=1, **links)
+            if rows_only:
+                rows[key] = _Row(document_id=doc.pk, kind=kind, name=name, count=1,
+                                 **{"country_id": None, "organisation_id": None, "person_id": None, **links})
+            else:
+                rows[key] = DocumentMention(document=doc, kind=kind, name=name, count=1, **links)
 
         for iso in data.get("countries") or []:
             if isinstance(iso, str):

@@ -68,7 +68,37 @@ def match_document(document, watchlists=None) -> list[Alert]:
     watchlists = list(watchlists)
     if not watchlists:
         return []  # nothing to match: spare reading the mentions and folding the text
-    mentioned = mentions_of(document)
+    return _match_one(document, watchlists, mentions_of(document))
+
+
+def match_documents(documents) -> list[Alert]:
+    """The batch form of ``match_document``: the watchlists and the documents' mentions read once."""
+    from amity.intake.models import DocumentMention
+
+    documents = [d for d in documents if not getattr(d, "duplicate_of_id", None)]
+    if not documents:
+        return []
+    watchlists = list(Watchlist.objects.filter(active=True).select_related("user").prefetch_related(
+        "countries", "organisations", "persons"))
+    if not watchlists:
+        return []
+    mentioned = {d.pk: {"country": set(), "organisation": set(), "person": set()} for d in documents}
+    for doc_id, country, org, person in DocumentMention.objects.filter(document_id__in=list(mentioned)).values_list(
+            "document_id", "country_id", "organisation_id", "person_id"):
+        out = mentioned[doc_id]
+        if country:
+            out["country"].add(country)
+        if org:
+            out["organisation"].add(org)
+        if person:
+            out["person"].add(person)
+    created = []
+    for document in documents:
+        created.extend(_match_one(document, watchlists, mentioned[document.pk]))
+    return created
+
+
+def _match_one(document, watchlists, mentioned) -> list[Alert]:
     folded = fold(f"{document.title or ''}\n{document.text or ''}")
     created = []
     for watchlist in watchlists:

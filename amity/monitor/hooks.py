@@ -13,6 +13,22 @@ def signals_for_document(document):
     return compute(document)
 
 
+def alerts_for_documents(documents):
+    from amity.monitor.alerts import match_documents
+
+    return match_documents(documents)
+
+
+def signals_for_documents(documents):
+    from amity.monitor.signals import signals_for_documents as compute
+
+    return compute(documents)
+
+
+alerts_for_document.batch = alerts_for_documents  # the pipeline's batch form (hooks_batch)
+signals_for_document.batch = signals_for_documents
+
+
 def signals_widget(request):
     """Home page: recent early signals, and the user's watchlists with unmarked alerts."""
     from django.db.models import Count, Q

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 WINDOW_DAYS = 28
@@ -153,6 +153,188 @@ def signals_for_document(document) -> list:
     if not any(partners.values()):
         return []
     return compute_signals(document.date, partners)
+
+
+def evaluate_many(days: dict[dt.date, dict[str, set[int]]], *, window: int = WINDOW_DAYS,
+                  z_threshold: float = Z_THRESHOLD, min_count: int = MIN_COUNT) -> dict[dt.date, list[Result]]:
+    """``evaluate(day, partners)`` for several days at once (day -> partners), in a few queries for all of
+    them: the same results as evaluating each day on its own."""
+    from django.db.models import Count, Min, Q
+
+    days = {day: partners for day, partners in days.items() if any(partners.values())}
+    out: dict[dt.date, list[Result]] = {day: [] for day in days}
+    if not days:
+        return out
+    mentions = _mentions()
+    oldest = mentions.order_by("document__date").values_list("document__date", flat=True).first()
+    starts = {day: day - dt.timedelta(days=window) for day in days}
+    in_windows = Q()
+    for day, start in starts.items():
+        in_windows |= Q(document__date__range=(start, day))
+    for attr in PARTNER_FIELDS:
+        ids = set().union(*(partners.get(attr) or set() for partners in days.values()))
+        if not ids:
+            continue
+        counts: dict[int, dict[dt.date, int]] = defaultdict(dict)  # documents per partner and day
+        for chunk in _chunks(ids):
+            for pid, date, n in (mentions.filter(in_windows, **{f"{attr}_id__in": chunk}).order_by()
+                                 .values_list(f"{attr}_id", "document__date")
+                                 .annotate(n=Count("document_id", distinct=True))):
+                counts[pid][date] = n
+        found: list[Result] = []
+        # Mentioned before the day? Yes if within the window already read; else ask (rare partners only).
+        unknown = {pid for day in days for pid in days[day].get(attr) or ()
+                   if counts.get(pid, {}).get(day) and not any(d < day for d in counts[pid])}
+        first_seen = {}
+        for chunk in _chunks(unknown):
+            first_seen.update(mentions.filter(**{f"{attr}_id__in": chunk}).order_by().values_list(f"{attr}_id")
+                              .annotate(first=Min("document__date")).values_list(f"{attr}_id", "first"))
+        for day in sorted(days):
+            start = starts[day]
+            has_history = oldest is not None and oldest < start
+            for pid in sorted(days[day].get(attr) or ()):
+                by_day = counts.get(pid)
+                if not by_day or not by_day.get(day):
+                    continue
+                count = by_day[day]
+                history = [by_day.get(start + dt.timedelta(days=i), 0) for i in range(window)]
+                mean = sum(history) / window
+                sd = math.sqrt(sum((h - mean) ** 2 for h in history) / window)
+                z = (count - mean) / max(sd, MIN_SD)
+                documents = [day]  # replaced below by the day's documents (read for the signals found only)
+                if pid not in unknown or first_seen.get(pid) is None:
+                    seen_before = pid not in unknown
+                else:
+                    seen_before = first_seen[pid] < day
+                if not seen_before and has_history:
+                    found.append(Result(attr, pid, "first", count, mean, sd, round(z, 2), documents))
+                elif count >= min_count and z > z_threshold:
+                    found.append(Result(attr, pid, "spike", count, mean, sd, round(z, 2), documents))
+        if found:
+            today: dict[tuple[int, dt.date], set[int]] = defaultdict(set)
+            for chunk in _chunks({r.partner_id for r in found}):
+                for pid, date, doc_id in mentions.filter(document__date__in={r.documents[0] for r in found},
+                                                         **{f"{attr}_id__in": chunk}) \
+                        .values_list(f"{attr}_id", "document__date", "document_id"):
+                    today[pid, date].add(doc_id)
+            for r in found:
+                day = r.documents[0]
+                r.documents = sorted(today[r.partner_id, day])
+                out[day].append(r)
+    return out
+
+
+def _chunks(values, size: int = 900):
+    values = sorted(values)
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def store_many(days: dict[dt.date, dict[str, set[int]]], results: dict[dt.date, list[Result]]) -> list:
+    """Store the signals of several days (``compute_signals(day, partners)`` for each): the day's earlier
+    signals of these partners are replaced."""
+    from django.apps import apps
+
+    from amity.monitor.models import Signal
+
+    stored = []
+    with transaction.atomic():
+        for attr, label in PARTNER_FIELDS.items():
+            ids = set().union(*(partners.get(attr) or set() for partners in days.values()))
+            if not ids:
+                continue
+            model = apps.get_model(label)
+            ct = ContentType.objects.get_for_model(model)
+            mine = {day: [r for r in results.get(day, ()) if r.attr == attr] for day in days}
+            objects = model.objects.in_bulk({r.partner_id for rs in mine.values() for r in rs})
+            existing = []
+            for chunk in _chunks(ids):
+                existing.extend(Signal.objects.filter(partner_type=ct, date__in=list(days), partner_id__in=chunk)
+                                .values_list("id", "date", "partner_id"))
+            keep: dict[dt.date, set[int]] = defaultdict(set)
+            have = {(day, pid) for _pk, day, pid in existing}
+            fresh = []  # signals of partner-days without one yet: written together
+            for day in sorted(days):
+                for r in mine[day]:
+                    obj = objects.get(r.partner_id)
+                    if obj is None:
+                        continue
+                    keep[day].add(r.partner_id)
+                    fields = {"kind": r.kind, "label": str(obj)[:300], "count": r.count,
+                              "baseline_mean": round(r.mean, 3), "baseline_std": round(r.sd, 3), "z": r.z}
+                    if (day, r.partner_id) not in have:
+                        fresh.append((Signal(partner_type=ct, partner_id=r.partner_id, date=day, **fields), r))
+                        continue
+                    signal, _created = Signal.objects.update_or_create(
+                        partner_type=ct, partner_id=r.partner_id, date=day, defaults=fields)
+                    signal.documents.set(r.documents)
+                    stored.append(signal)
+                    if _created:
+                        notify_watchers(attr, signal)
+            stored.extend(_create_signals(attr, fresh))
+            stale = [pk for pk, day, pid in existing
+                     if pid in (days[day].get(attr) or ()) and pid not in keep[day]]
+            if stale:
+                Signal.objects.filter(pk__in=stale).delete()
+    return stored
+
+
+def _create_signals(attr: str, fresh: list) -> list:
+    """Insert new signals (and their documents) in a few statements; one by one (update_or_create) if another
+    process wrote one of them meanwhile."""
+    from amity.monitor.models import Signal
+
+    if not fresh:
+        return []
+    try:
+        with transaction.atomic():
+            created = Signal.objects.bulk_create([signal for signal, _r in fresh])
+            through = Signal.documents.through
+            through.objects.bulk_create([through(signal_id=signal.pk, document_id=doc_id)
+                                         for signal, r in zip(created, (r for _s, r in fresh), strict=True)
+                                         for doc_id in r.documents])
+    except IntegrityError:
+        created = []
+        for signal, r in fresh:
+            fields = {f: getattr(signal, f) for f in ("kind", "label", "count", "baseline_mean", "baseline_std", "z")}
+            stored, was_created = Signal.objects.update_or_create(
+                partner_type_id=signal.partner_type_id, partner_id=signal.partner_id, date=signal.date,
+                defaults=fields)
+            stored.documents.set(r.documents)
+            created.append(stored)
+            if was_created:
+                notify_watchers(attr, stored)
+        return created
+    from amity.monitor.models import Watchlist
+
+    field = WATCH_FIELDS[attr]
+    watched = set(Watchlist.objects.filter(active=True, **{f"{field}__in": {s.partner_id for s in created}})
+                  .values_list(field, flat=True))
+    for signal in created:
+        if signal.partner_id in watched:  # nobody watches the others: no need to ask for each
+            notify_watchers(attr, signal)
+    return created
+
+
+def signals_for_documents(documents) -> list:
+    """The batch form of ``signals_for_document``: each document's day re-evaluated for the partners it
+    mentions, with the days of the batch evaluated together."""
+    from amity.intake.models import DocumentMention
+
+    documents = [d for d in documents if getattr(d, "date", None) and not getattr(d, "duplicate_of_id", None)]
+    if not documents:
+        return []
+    by_id = {d.pk: d for d in documents}
+    days: dict[dt.date, dict[str, set[int]]] = {}
+    for row in DocumentMention.objects.filter(document_id__in=list(by_id)).values(
+            "document_id", "country_id", "organisation_id", "person_id"):
+        for attr in PARTNER_FIELDS:
+            if row[f"{attr}_id"]:
+                day = days.setdefault(by_id[row["document_id"]].date, {a: set() for a in PARTNER_FIELDS})
+                day[attr].add(row[f"{attr}_id"])
+    if not days:
+        return []
+    return store_many(days, evaluate_many(days))
 
 
 def recent_signals(days: int = 14):

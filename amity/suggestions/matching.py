@@ -39,6 +39,7 @@ class NameIndex:
         self.ids: list[int] = []
         self.exact: dict[str, int] = {}
         self._objects: dict[int, object] = {}
+        self._memo: dict[tuple[str, float], tuple | None] = {}  # (key, cutoff) -> fuzzy result: names recur
         for obj in (queryset if queryset is not None else model.objects.all()):
             for name in names_of(obj):
                 key = match_key(name)
@@ -58,7 +59,14 @@ class NameIndex:
             return None
         if key in self.exact:
             return Match(self._objects[self.exact[key]], EXACT, key)
-        found = process.extractOne(key, self.keys, scorer=fuzz.token_sort_ratio, score_cutoff=cutoff)
+        memo = (key, cutoff)
+        if memo in self._memo:
+            found = self._memo[memo]
+        else:
+            found = process.extractOne(key, self.keys, scorer=fuzz.token_sort_ratio, score_cutoff=cutoff)
+            if len(self._memo) >= 50_000:
+                self._memo.clear()
+            self._memo[memo] = found
         if not found:
             return None
         matched, score, index = found

@@ -20,6 +20,7 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,13 +42,16 @@ class ReviewError(Exception):
 
 
 def fingerprint(kind: str, *parts) -> str:
-    def norm(part):
-        if isinstance(part, list | tuple | set):
-            return ",".join(sorted(fold(str(p)) for p in part if p))
-        return fold(str(part)) if part not in (None, "") else ""
-
-    raw = "|".join([kind, *(norm(p) for p in parts)])
+    raw = "|".join([kind, *(_fp_part(p) for p in parts)])
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def _fp_part(part) -> str:
+    if isinstance(part, str):
+        return fold(part)
+    if isinstance(part, list | tuple | set):
+        return ",".join(sorted(fold(str(p)) for p in part if p))
+    return fold(str(part)) if part is not None else ""
 
 
 def parse_partial_date(value) -> tuple[dt.date | None, str]:
@@ -122,9 +126,16 @@ class Builder:
         self._activities: dict = {}  # (event type, date) -> register activities near it, read once per document
 
     def run(self) -> list[Suggestion]:
+        if not self.collect():
+            return []
+        _flush_many([self])
+        return self.touched
+
+    def collect(self) -> bool:
+        """Read the document's facts and record the suggestions they make (written by ``_flush_many``)."""
         ex = self.extraction
         if not isinstance(ex, dict):
-            return []
+            return False
         for item in _items(ex, "organizations"):
             self.organisation(item)
         for item in _items(ex, "persons"):
@@ -136,8 +147,7 @@ class Builder:
                 self.figure(item, money=True)
         for item in _items(ex, "figures"):
             self.figure(item)
-        self._flush()
-        return self.touched
+        return True
 
     # -- one fact ---------------------------------------------------------------------------------------------
 
@@ -145,24 +155,9 @@ class Builder:
             names=()):
         """Create the suggestion or add this document as one more source of an existing one.
 
-        Recorded here, written by ``_flush`` once every fact of the document is known: a handful of queries
-        per document (rejections, existing suggestions, evidence) instead of several per fact."""
+        Recorded here, written by ``_flush_many`` once every fact of the document (or of the batch) is known: a
+        handful of queries per batch (rejections, existing suggestions, evidence) instead of several per fact."""
         self._calls.append((kind, fp, label, payload, evidence, date, countries, match, merge_query, names))
-
-    def _flush(self) -> None:
-        calls, self._calls = self._calls, []
-        if not calls:
-            return
-        fps = {c[1] for c in calls}
-        self.rejected = set(RejectedFingerprint.objects.filter(fingerprint__in=fps)
-                            .values_list("fingerprint", flat=True))
-        known = {s.fingerprint: s for s in Suggestion.objects.filter(fingerprint__in=fps - self.rejected)}
-        has_evidence = set(SuggestionEvidence.objects.filter(document=self.document)
-                           .values_list("suggestion_id", flat=True))
-        w = self._w = _Writes(known, has_evidence)
-        for call in calls:
-            self._add_one(w, *call)
-        self._write(w)
 
     def _add_one(self, w, kind, fp, label, payload, evidence, date, countries, match, merge_query, names):
         if fp in self.rejected:
@@ -187,11 +182,10 @@ class Builder:
             found = [c for c in (self.idx.country(iso) for iso in countries) if c is not None]
             for country in found:
                 w.countries.append((suggestion, country))
-        key = w.key(suggestion)
+        key = (self.document.pk, w.key(suggestion))
         if key not in w.has_evidence:
             w.has_evidence.add(key)
-            ev = SuggestionEvidence(suggestion=suggestion, document=self.document, sentence=sentence[:5000],
-                                    start=start, end=end)
+            ev = _Evidence(suggestion, self.document, sentence[:5000], start, end)
             if not created and suggestion.status in (Status.ACCEPTED, Status.MERGED):
                 ev, ev_created = SuggestionEvidence.objects.get_or_create(
                     suggestion=suggestion, document=self.document,
@@ -221,57 +215,6 @@ class Builder:
             w.events[key] = [w.known.setdefault(row.fingerprint, row) for row in rows.order_by("id")[:200]]
         new = [s for s in w.new if s.kind == kind and s.date is not None and abs(s.date - date) <= window]
         return _best_event((w.events[key] + new)[:200], typ, mine)
-
-    def _write(self, w) -> None:
-        """The new suggestions, their countries and the new evidence, in a few statements."""
-        if w.new:
-            for suggestion in w.new:
-                suggestion.search_key = fold(suggestion.label)
-            try:
-                with transaction.atomic():
-                    Suggestion.objects.bulk_create(w.new)
-            except IntegrityError:  # some created meanwhile by a parallel ingestion: one by one
-                self._write_one_by_one(w)
-                return
-        links = {(s.pk, c.pk) for s, c in w.countries}
-        if links:
-            through = Suggestion.countries.through
-            through.objects.bulk_create([through(suggestion_id=s, country_id=c) for s, c in sorted(links)],
-                                        ignore_conflicts=True)
-        if w.evidence:
-            for ev in w.evidence:
-                ev.suggestion = ev.suggestion  # the suggestion's id, now that it has one
-            try:
-                with transaction.atomic():
-                    SuggestionEvidence.objects.bulk_create(w.evidence)
-            except IntegrityError:  # written meanwhile by a parallel run on this document
-                for ev in w.evidence:
-                    SuggestionEvidence.objects.get_or_create(
-                        suggestion=ev.suggestion, document=self.document,
-                        defaults={"sentence": ev.sentence, "start": ev.start, "end": ev.end})
-
-    def _write_one_by_one(self, w) -> None:
-        replaced = {}
-        for suggestion in w.new:
-            suggestion.pk = None
-            try:
-                with transaction.atomic():
-                    suggestion.save()
-            except IntegrityError:
-                replaced[id(suggestion)] = Suggestion.objects.get(fingerprint=suggestion.fingerprint)
-        self.touched = [replaced.get(id(s), s) for s in self.touched]
-        for suggestion, country in w.countries:
-            replaced.get(id(suggestion), suggestion).countries.add(country)
-        for ev in w.evidence:
-            original = ev.suggestion
-            suggestion = replaced.get(id(original), original)
-            ev, ev_created = SuggestionEvidence.objects.get_or_create(
-                suggestion=suggestion, document=self.document,
-                defaults={"sentence": ev.sentence, "start": ev.start, "end": ev.end})
-            if ev_created and suggestion is not original and suggestion.status in (Status.ACCEPTED, Status.MERGED):
-                record = suggestion.created_record
-                if record is not None:
-                    cite(record, [ev])
 
     def organisation(self, item):
         name = _clean_name(item.get("canonical") or item.get("name"))
@@ -338,9 +281,7 @@ class Builder:
 
     def event(self, item):
         typ = str(item.get("type") or "other")[:40]
-        date, precision = parse_partial_date(item.get("date"))
-        if date is None and self.doc_date:
-            date, precision = self.doc_date, "day"
+        date, precision = _event_date(item, self.doc_date)
         countries = sorted({str(c).upper()[:2] for c in item.get("countries") or [] if c})
         orgs = [n for n in (_clean_name(o) for o in item.get("organizations") or []) if n]
         persons = [n for n in (_clean_name(p) for p in item.get("persons") or []) if n]
@@ -412,12 +353,159 @@ class Builder:
         return {}
 
 
+def _chunks(values, size: int = 900):
+    values = sorted(values)
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def _flush_many(builders: list[Builder]) -> None:
+    """Write what the builders recorded, in their order, as if their documents had been processed one after
+    the other: a fact of a later document finds the suggestion an earlier one created (one more source)."""
+    calls = [(b, b._calls) for b in builders if b._calls]
+    for b in builders:
+        b._calls = []
+    if not calls:
+        return
+    fps = {c[1] for _b, cs in calls for c in cs}
+    rejected: set[str] = set()
+    known: dict[str, Suggestion] = {}
+    for chunk in _chunks(fps):
+        rejected.update(fp for (fp,) in _by_fingerprint(RejectedFingerprint, "fingerprint", chunk))
+    for chunk in _chunks(fps - rejected):
+        known.update((s.fingerprint, s) for s in _by_fingerprint(Suggestion, "*", chunk))
+    doc_ids = {b.document.pk for b, _cs in calls}
+    has_evidence = set(SuggestionEvidence.objects.filter(document_id__in=doc_ids)
+                       .values_list("document_id", "suggestion_id"))
+    w = _Writes(known, has_evidence)
+    _preload_events(w, {(c[0], c[5]) for _b, cs in calls for c in cs if c[8] is not None and c[5] is not None})
+    for b, cs in calls:
+        b.rejected, b._w = rejected, w
+        for call in cs:
+            b._add_one(w, *call)
+    _write(w, [b for b, _cs in calls])
+
+
+def _by_fingerprint(model, columns: str, fingerprints: list):
+    """Rows of ``model`` with these fingerprints, in plain SQL: Django's ``fingerprint__in`` resolves each of the
+    hundreds of values of a batch as an expression, which costs more than the query. ``columns="*"``: model
+    instances; else tuples of those columns."""
+    from django.db import connection
+
+    qn = connection.ops.quote_name
+    sql = (f"SELECT {columns if columns == '*' else ', '.join(qn(c) for c in columns.split(','))} "
+           f"FROM {qn(model._meta.db_table)} WHERE {qn('fingerprint')} IN ({', '.join(['%s'] * len(fingerprints))})")
+    if columns == "*":
+        return list(model.objects.raw(sql, list(fingerprints)))
+    with connection.cursor() as cur:
+        cur.execute(sql, list(fingerprints))
+        return cur.fetchall()
+
+
+def _windows(field: str, dates) -> Q:
+    window = dt.timedelta(days=MERGE_WINDOW_DAYS)
+    q = Q()
+    for date in sorted(set(dates)):
+        q |= Q(**{f"{field}__range": (date - window, date + window)})
+    return q
+
+
+def _preload_events(w, keys: set) -> None:
+    """``Builder._similar_event``'s candidates for every (kind, date) of a batch, in one query: the stored
+    events of that kind within the merge window of the date, by id, at most 200."""
+    if len(keys) < 2:
+        return  # one key: the lazy query of _similar_event is as cheap
+    window = dt.timedelta(days=MERGE_WINDOW_DAYS)
+    rows = list(Suggestion.objects.filter(_windows("date", {d for _k, d in keys}), kind__in={k for k, _d in keys})
+                .order_by("id"))
+    for kind, date in keys:
+        key = (str(kind), date)
+        if key not in w.events:
+            near = [r for r in rows if r.kind == kind and date - window <= r.date <= date + window][:200]
+            w.events[key] = [w.known.setdefault(row.fingerprint, row) for row in near]
+
+
+def _write(w, builders) -> None:
+    """The new suggestions, their countries and the new evidence, in a few statements."""
+    from amity.intake.pipeline import insert_rows
+
+    if w.new:
+        for suggestion in w.new:
+            suggestion.search_key = fold(suggestion.label)
+        try:
+            with transaction.atomic():
+                insert_rows(Suggestion, w.new)
+        except IntegrityError:  # some created meanwhile by a parallel ingestion: one by one
+            _write_one_by_one(w, builders)
+            return
+        by_fp = {s.fingerprint: s for s in w.new}
+        for chunk in _chunks(by_fp):  # their ids (the fingerprint is unique)
+            for pk, fp in _by_fingerprint(Suggestion, "id,fingerprint", chunk):
+                by_fp[fp].pk = pk
+    links = {(s.pk, c.pk) for s, c in w.countries}
+    if links:
+        through = Suggestion.countries.through
+        insert_rows(through, [through(suggestion_id=s, country_id=c) for s, c in sorted(links)],
+                    ignore_conflicts=True)
+    if w.evidence:
+        try:
+            with transaction.atomic():
+                insert_rows(SuggestionEvidence, w.evidence)
+        except IntegrityError:  # written meanwhile by a parallel run on these documents
+            for ev in w.evidence:
+                SuggestionEvidence.objects.get_or_create(
+                    suggestion=ev.suggestion, document=ev.document,
+                    defaults={"sentence": ev.sentence, "start": ev.start, "end": ev.end})
+
+
+def _write_one_by_one(w, builders) -> None:
+    replaced = {}
+    for suggestion in w.new:
+        suggestion.pk = None
+        try:
+            with transaction.atomic():
+                suggestion.save()
+        except IntegrityError:
+            replaced[id(suggestion)] = Suggestion.objects.get(fingerprint=suggestion.fingerprint)
+    for b in builders:
+        b.touched = [replaced.get(id(s), s) for s in b.touched]
+    for suggestion, country in w.countries:
+        replaced.get(id(suggestion), suggestion).countries.add(country)
+    for ev in w.evidence:
+        original = ev.suggestion
+        suggestion = replaced.get(id(original), original)
+        ev, ev_created = SuggestionEvidence.objects.get_or_create(
+            suggestion=suggestion, document=ev.document,
+            defaults={"sentence": ev.sentence, "start": ev.start, "end": ev.end})
+        if ev_created and suggestion is not original and suggestion.status in (Status.ACCEPTED, Status.MERGED):
+            record = suggestion.created_record
+            if record is not None:
+                cite(record, [ev])
+
+
+class _Evidence:
+    """An evidence row still to write (a model instance costs more to build than the row to insert)."""
+
+    __slots__ = ("created_at", "document", "end", "sentence", "start", "suggestion")
+
+    def __init__(self, suggestion, document, sentence: str, start: int, end: int):
+        self.suggestion, self.document, self.sentence, self.start, self.end = suggestion, document, sentence, start, end
+
+    @property
+    def suggestion_id(self):
+        return self.suggestion.pk  # known once the new suggestions are written
+
+    @property
+    def document_id(self):
+        return self.document.pk
+
+
 class _Writes:
-    """What one document's facts add: suggestions known by fingerprint, and the rows still to write."""
+    """What a batch's facts add: suggestions known by fingerprint, and the rows still to write."""
 
     def __init__(self, known: dict, has_evidence: set):
         self.known = known
-        self.has_evidence = {("pk", pk) for pk in has_evidence}
+        self.has_evidence = {(doc_id, ("pk", pk)) for doc_id, pk in has_evidence}
         self.new: list[Suggestion] = []
         self.countries: list[tuple] = []
         self.evidence: list[SuggestionEvidence] = []
@@ -453,7 +541,37 @@ def suggest_from_document(document, indexes: Indexes | None = None) -> list[Sugg
         return Builder(document, indexes).run()
 
 
+def suggest_from_documents(documents, indexes: Indexes | None = None) -> list[Suggestion]:
+    """The batch form of ``suggest_from_document`` (``hooks_batch``): the same suggestions and evidence, as if
+    the documents were processed one after the other, with one set of queries and bulk writes per batch."""
+    documents = [d for d in documents if getattr(d, "pk", None) and getattr(d, "extraction", None)]
+    if not documents:
+        return []
+    indexes = indexes or Indexes()
+    activities: dict = {_ACTIVITY_DATES: {_event_date(item, getattr(d, "date", None))[0] for d in documents
+                                          for item in _items(d.extraction, "events")} - {None}}
+    with transaction.atomic():
+        builders = []
+        for document in documents:
+            builder = Builder(document, indexes)
+            builder._activities = activities
+            if builder.collect():
+                builders.append(builder)
+        _flush_many(builders)
+        return [s for b in builders for s in b.touched]
+
+
+suggest_from_document.batch = suggest_from_documents
+
+
 # ---- helpers for building ----------------------------------------------------------------------------------
+
+
+def _event_date(item, doc_date) -> tuple[dt.date | None, str]:
+    date, precision = parse_partial_date(item.get("date"))
+    if date is None and doc_date:
+        date, precision = doc_date, "day"
+    return date, precision
 
 
 def _items(extraction, key) -> list[dict]:
@@ -565,6 +683,9 @@ def _union_participants(suggestion, payload, save: bool = True) -> None:
         suggestion.save(update_fields=["payload", "updated_at"])
 
 
+_ACTIVITY_DATES, _ACTIVITY_ROWS = object(), object()  # keys of a batch's activity cache (see _activity_match)
+
+
 def _activity_match(kind, typ, date, countries, orgs, persons, idx, cache: dict | None = None):
     """An existing Activity that looks like the same event (same type, close dates, a shared participant).
 
@@ -578,6 +699,19 @@ def _activity_match(kind, typ, date, countries, orgs, persons, idx, cache: dict 
     key = (typ, date)
     if cache is not None and key in cache:
         candidates = cache[key]
+    elif cache is not None and date in cache.get(_ACTIVITY_DATES, ()):
+        if _ACTIVITY_ROWS not in cache:  # the activities near every event date of the batch, in one query
+            try:
+                cache[_ACTIVITY_ROWS] = list(Activity.objects.filter(_windows("start", cache[_ACTIVITY_DATES])))
+            except Exception:  # noqa: BLE001 - the register's schema is not ours; never block ingestion on it
+                cache[_ACTIVITY_ROWS] = None
+        rows = cache[_ACTIVITY_ROWS]
+        window = dt.timedelta(days=MERGE_WINDOW_DAYS)
+        wanted = activity_type(typ) if rows and typ and typ != "visit" else None
+        candidates = None if rows is None else [
+            a for a in rows if date - window <= a.start <= date + window and (wanted is None or a.type == wanted)
+        ][:100]
+        cache[key] = candidates
     else:
         window = dt.timedelta(days=MERGE_WINDOW_DAYS)
         try:
@@ -621,7 +755,12 @@ def activity_type(event_type, location="") -> str:
     event_type = _EVENT_TO_ACTIVITY.get(event_type, event_type or "other")
     if event_type == "visit":
         return ActivityType.VISIT_IN if _in_viet_nam(location) else ActivityType.VISIT_OUT
-    return event_type if event_type in ActivityType.values else ActivityType.OTHER
+    if event_type not in _ACTIVITY_TYPES:
+        _ACTIVITY_TYPES[event_type] = event_type if event_type in ActivityType.values else ActivityType.OTHER
+    return _ACTIVITY_TYPES[event_type]
+
+
+_ACTIVITY_TYPES: dict[str, str] = {}  # engine event type (not a visit) -> register activity type
 
 
 def _in_viet_nam(location) -> bool:

@@ -118,6 +118,49 @@ def test_hooks_run_after_linking_and_failure_marks_document(var_dir, tmp_path, m
     assert Document.objects.get(status=DocumentStatus.DONE).language == "en"
 
 
+def test_batch_hooks_run_once_per_batch_and_fall_back_to_one_by_one(var_dir, monkeypatch):
+    calls = []
+
+    def good(doc):
+        calls.append(("one", doc.pk))
+
+    good.batch = lambda docs: calls.append(("batch", tuple(d.pk for d in docs)))
+
+    def bad(doc):
+        if "Đà Nẵng" in doc.text:
+            raise ValueError("boom")
+
+    def bad_batch(docs):
+        DocumentMention.objects.create(document=docs[0], kind="event", name="half-written")
+        for doc in docs:
+            bad(doc)
+
+    bad.batch = bad_batch
+    def folder(name, *texts):
+        path = var_dir / name
+        path.mkdir()
+        for i, text in enumerate(texts):
+            (path / f"{i}.txt").write_text(text, encoding="utf-8")
+        return path
+
+    monkeypatch.setattr(pipeline, "POST_EXTRACT_HOOKS", [good])
+    run = ingest(paths=[folder("a", ARTICLE_EN, ARTICLE_VI2)])
+    assert run.added == 2 and [c[0] for c in calls] == ["batch"] and len(calls[0][1]) == 2
+    assert set(Document.objects.values_list("status", flat=True)) == {DocumentStatus.DONE}
+
+    calls.clear()
+    monkeypatch.setattr(pipeline, "POST_EXTRACT_HOOKS", [good, bad])
+    other = ("Hue, 3 May 2025 — The Thua Thien Hue Union of Friendship Organisations received a delegation of "
+             "the Cuba - Viet Nam Friendship Association. The guests visited the Imperial City and a school for "
+             "children with disabilities, and the two sides discussed exchanges of medical students.")
+    run = ingest(paths=[folder("b", ARTICLE_VI, other)])
+    assert run.added == 1 and run.failed == 1
+    failed = Document.objects.get(status=DocumentStatus.FAILED)
+    assert "boom" in failed.error and "bad" in failed.error
+    assert not DocumentMention.objects.filter(name="half-written").exists()  # the batch was rolled back
+    assert [c[0] for c in calls] == ["batch", "one", "one"]  # then one by one: only the bad document fails
+
+
 def test_pasted_text_source_and_title(var_dir):
     run = ingest(texts=[ARTICLE_EN], title="VUFO and Japan")
     doc = Document.objects.get()

@@ -95,6 +95,42 @@ def test_sigkill_mid_batch_then_rerun_finishes_it(tmp_path, migrated_sqlite):
     assert len([b for b in blobs if b.is_file()]) == 4  # no temporary files left behind
 
 
+def suggestion_counts(db: Path) -> tuple:
+    with sqlite3.connect(db) as conn:
+        return (conn.execute("SELECT count(*), count(DISTINCT fingerprint) FROM suggestions_suggestion").fetchone(),
+                conn.execute("SELECT count(*), count(DISTINCT suggestion_id || '-' || document_id) "
+                             "FROM suggestions_suggestionevidence").fetchone())
+
+
+def test_sigkill_before_the_batch_hooks_then_rerun_gives_the_same_suggestions(tmp_path, migrated_sqlite):
+    """The post-extract hooks of a batch (suggestions, alerts, signals) run in one transaction: killed before it,
+    the re-run makes exactly the suggestions and evidence an uninterrupted run makes, none twice."""
+    folder = small_folder(tmp_path)
+    (tmp_path / "clean").mkdir()
+    clean = fresh_var(tmp_path / "clean", migrated_sqlite)
+    done = subprocess.run([AMITY, "ingest", str(folder)], env=base_env(clean), cwd=REPO, capture_output=True,
+                          timeout=120, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    expected = suggestion_counts(clean / "amity.sqlite3")
+    assert expected[0][0] > 0 and expected[1][0] > 0
+
+    var = fresh_var(tmp_path, migrated_sqlite)
+    env = dict(base_env(var), AMITY_INTAKE_KILL_AT="hooks:3")
+    killed = subprocess.run([AMITY, "ingest", str(folder)], env=env, cwd=REPO, capture_output=True, timeout=120)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()[-2000:]
+    assert counts(var / "amity.sqlite3")["statuses"] == {"linked": 4}
+    assert suggestion_counts(var / "amity.sqlite3") == ((0, 0), (0, 0))
+    rerun = subprocess.run([AMITY, "ingest", str(folder)], env=base_env(var), cwd=REPO, capture_output=True,
+                           timeout=120, text=True)
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    assert counts(var / "amity.sqlite3")["statuses"] == {"done": 4}
+    assert suggestion_counts(var / "amity.sqlite3") == expected
+    again = subprocess.run([AMITY, "ingest", str(folder)], env=base_env(var), cwd=REPO, capture_output=True,
+                           timeout=120, text=True)
+    assert again.returncode == 0 and "0 added, 4 skipped" in again.stdout
+    assert suggestion_counts(var / "amity.sqlite3") == expected
+
+
 def _redis_available() -> bool:
     try:
         import redis

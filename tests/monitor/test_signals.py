@@ -108,3 +108,30 @@ def test_partner_page_panels(corpus, editor_client, vufo):
     org = Organisation.objects.create(name_en="Japan Foundation", owner=vufo)
     html = editor_client.get(org.get_absolute_url()).content.decode()
     assert "Merge duplicates of this record" in html
+
+
+def test_batch_evaluation_equals_day_by_day(corpus):
+    """The pipeline's batch form evaluates several days at once: the same results as one day at a time."""
+    from amity.monitor.signals import evaluate_many
+
+    jp, la, kr, spike, first = corpus
+    days = {DAY: {"country": {jp.pk, la.pk, kr.pk}, "organisation": set(), "person": set()},
+            DAY - dt.timedelta(days=1): {"country": {jp.pk, la.pk}, "organisation": set(), "person": set()},
+            DAY - dt.timedelta(days=39): {"country": {la.pk}, "organisation": set(), "person": set()}}
+    many = evaluate_many(days)
+    for day, partners in days.items():
+        assert sorted(vars(r).items() for r in many[day]) == sorted(vars(r).items() for r in evaluate(day, partners))
+    assert {r.partner_id for r in many[DAY]} == {jp.pk, kr.pk}
+    assert evaluate_many(days, min_count=10)[DAY] and all(r.kind == "first"
+                                                          for r in evaluate_many(days, min_count=10)[DAY])
+
+
+def test_batch_hook_stores_the_same_signals(corpus):
+    from amity.monitor.signals import signals_for_documents
+
+    jp, la, kr, spike, first = corpus
+    stored = signals_for_documents([spike[0], first[0], spike[1]])
+    assert {(s.partner_id, s.kind) for s in stored} == {(jp.pk, "spike"), (kr.pk, "first")}
+    assert Signal.objects.get(partner_id=jp.pk).documents.count() == 9
+    signals_for_documents([spike[0], first[0]])  # again: updated, not duplicated
+    assert Signal.objects.count() == 2

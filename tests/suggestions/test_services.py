@@ -276,15 +276,15 @@ def test_a_suggestion_created_meanwhile_by_a_parallel_ingestion_gets_the_evidenc
     """The new suggestions of a document are written together; one created in between (another process
     ingesting a report of the same fact) makes the writes fall back to one at a time, onto the existing row."""
     doc = make_doc(VISIT_TEXT, visit_extraction())
-    write = services.Builder._write
+    write = services._write
 
-    def parallel_then_write(self, w):
+    def parallel_then_write(w, builders):
         org = next(s for s in w.new if s.kind == Kind.ORGANISATION)
         Suggestion.objects.create(kind=Kind.ORGANISATION, fingerprint=org.fingerprint, label="Made in parallel",
                                   payload={})
-        return write(self, w)
+        return write(w, builders)
 
-    monkeypatch.setattr(services.Builder, "_write", parallel_then_write)
+    monkeypatch.setattr(services, "_write", parallel_then_write)
     touched = services.suggest_from_document(doc)
     assert kinds() == ["activity", "organisation", "person", "post"]
     org = Suggestion.objects.get(kind=Kind.ORGANISATION)
