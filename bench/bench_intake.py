@@ -2,6 +2,10 @@
 
     .venv/bin/python bench/bench_intake.py [--docs 2000] [--search-docs 100000] [--dbs sqlite,postgresql]
                                            [--update-docs] [--json PATH]          # make bench-intake
+    # search only, on databases loaded once and kept (SQLite file under DIR, PostgreSQL amity_bench_search_<N>):
+    .venv/bin/python bench/bench_intake.py --skip ingest --search-docs 1000000 --keep-db DIR --search-phase load
+    .venv/bin/python bench/bench_intake.py --skip ingest --search-docs 1000000 --keep-db DIR --search-phase measure \
+                                           --json /tmp/search.json
 
 1. Ingestion: a synthetic corpus of ~500-word articles (English and Vietnamese, generated below from article
    templates with random places, organisations, people, figures) is written to a folder as .txt files and
@@ -12,7 +16,10 @@
    as the pipeline does, but without running the extraction engine on each, which would take ~20 minutes per
    100k; mentions for facets are generated with them), then times a fixed mix of queries (words, phrases,
    prefixes, Vietnamese with and without diacritics, filters, date sort): p50/p95/max latency of
-   ``amity.intake.search.search`` (top 20 + total count), with and without facets, and the index size.
+   ``amity.intake.search.search`` (top 20 + total count), with and without facets, and the index size; also
+   browsing without words (the document list as it opens, with filters, page 5). The loader indexes each batch
+   of 2,000 through the back end's ``index_many`` (the rows the pipeline writes); on PostgreSQL the GIN index is
+   built once after the load with the migration's statement.
 
 Each database runs in a child process (fresh SQLite file in a temporary folder; a private PostgreSQL database
 ``amity_bench_intake``, or $BENCH_PG_DB, on $BENCH_PG_URL, default postgresql://postgres@127.0.0.1:5432/postgres,
@@ -193,7 +200,40 @@ def child_setup(database_url: str | None, var: str) -> None:
     call_command("migrate", verbosity=0, interactive=False)
 
 
-def child_ingest(n: int, n_hooks: int) -> dict:
+def _server_cpu(connection) -> tuple[float, float] | None:
+    """(CPU seconds of this connection's PostgreSQL backend, of all postgres processes) from /proc, when the
+    server runs on this machine; None otherwise."""
+    if connection.vendor != "postgresql":
+        return None
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def cpu(pid) -> float:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+
+    try:
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_backend_pid()")
+            backend = cur.fetchone()[0]
+        mine = cpu(backend)
+        total = 0.0
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    if (entry / "comm").read_text().strip().startswith("postgres"):
+                        total += cpu(entry.name)
+                except OSError:
+                    continue
+        return mine, total
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def child_ingest(n: int, n_pipeline: int) -> dict:
+    """The main figure: ``n`` new documents ingested with every registered post-extract hook (suggestions,
+    watchlist alerts, signals), i.e. end to end. Secondary: ``n_pipeline`` further documents with the hooks
+    removed ("pipeline only"). DEBUG is off, as in production (DEBUG on logs every SQL query)."""
+    from django.conf import settings
     from django.db import connection
     from django.db.models import Count
 
@@ -201,6 +241,7 @@ def child_ingest(n: int, n_hooks: int) -> dict:
     from amity.intake.models import Document
     from amity.partners.reference import load_reference
 
+    settings.DEBUG = False
     load_reference()
     hooks = list(pipeline.POST_EXTRACT_HOOKS)
 
@@ -213,28 +254,45 @@ def child_ingest(n: int, n_hooks: int) -> dict:
             (folder / f"{i:06d}.txt").write_text(art["text"], encoding="utf-8")
         return folder, words
 
-    def timed_run(folder: Path) -> tuple[float, float, object]:
+    def timed_run(folder: Path, count: int) -> dict:
+        server0 = _server_cpu(connection)
         start, cpu0 = time.perf_counter(), time.process_time()
         run = pipeline.execute_run(pipeline.create_run(paths=[folder]))
-        return time.perf_counter() - start, time.process_time() - cpu0, run
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu0
+        out = {"docs": count, "seconds": round(elapsed, 2), "docs_per_s": round(count / elapsed, 1),
+               "cpu_seconds": round(cpu, 2), "docs_per_cpu_s": round(count / cpu, 1), "added": run.added,
+               "skipped": run.skipped, "failed": run.failed}
+        server1 = _server_cpu(connection)
+        if server0 and server1:
+            backend, every = server1[0] - server0[0], server1[1] - server0[1]
+            out.update(server_cpu_seconds=round(backend, 2), all_postgres_cpu_seconds=round(every, 2),
+                       docs_per_cpu_s_with_server=round(count / (cpu + backend), 1))
+        return out
 
     pipeline.execute_run(pipeline.create_run(texts=[make_article(10**6)["text"]]))  # warm up (gazetteer load)
-    # 1. the intake pipeline alone (no post-extract hooks)
-    pipeline.POST_EXTRACT_HOOKS[:] = []
+    # 0. calibration: the extraction engine alone on 200 of the articles (how fast this core is right now)
+    from amity.intake import engine
+
+    sample = [engine.normalize_text(make_article(10**6 + i)["text"]) for i in range(200)]
+    cpu0 = time.process_time()
+    for text in sample:
+        engine.extract(text)
+    engine_ms = (time.process_time() - cpu0) * 1000 / len(sample)
+    # 1. end to end: the pipeline and every registered post-extract hook, on a fresh database
     folder, words = corpus(0, n)
-    elapsed, cpu, run = timed_run(folder)
-    out = {"vendor": connection.vendor, "docs": n, "avg_words": round(words / n), "seconds": round(elapsed, 2),
-           "docs_per_s": round(n / elapsed, 1), "cpu_seconds": round(cpu, 2), "docs_per_cpu_s": round(n / cpu, 1),
-           "added": run.added, "skipped": run.skipped, "failed": run.failed}
-    # 2. the whole pipeline with the registered hooks (suggestions), on new documents
-    pipeline.POST_EXTRACT_HOOKS[:] = hooks
-    if hooks and n_hooks:
-        folder, _ = corpus(n, n_hooks)
-        elapsed, cpu, run = timed_run(folder)
-        out["hooks"] = [getattr(h, "__module__", "") + "." + getattr(h, "__qualname__", repr(h)) for h in hooks]
-        out["with_hooks"] = {"docs": n_hooks, "seconds": round(elapsed, 2), "docs_per_s": round(n_hooks / elapsed, 1),
-                             "cpu_seconds": round(cpu, 2), "docs_per_cpu_s": round(n_hooks / cpu, 1),
-                             "added": run.added, "failed": run.failed}
+    main = timed_run(folder, n)
+    out = {"vendor": connection.vendor, "avg_words": round(words / n), **main,
+           "engine_cpu_ms_per_doc": round(engine_ms, 2), "cpu_ms_per_doc": round(main["cpu_seconds"] * 1000 / n, 2),
+           "hooks": [getattr(h, "__module__", "") + "." + getattr(h, "__qualname__", repr(h)) for h in hooks],
+           "with_hooks": dict(main)}  # the same figures, for readers of the older report layout
+    # 2. secondary: the intake pipeline alone (hooks removed), on further new documents
+    if n_pipeline:
+        pipeline.POST_EXTRACT_HOOKS[:] = []
+        try:
+            folder, _ = corpus(n, n_pipeline)
+            out["pipeline_only"] = timed_run(folder, n_pipeline)
+        finally:
+            pipeline.POST_EXTRACT_HOOKS[:] = hooks
     out["statuses"] = dict(Document.objects.values_list("status").annotate(n=Count("id")))
     return out
 
@@ -248,17 +306,32 @@ QUERIES = [
 ]
 
 
-def child_search(n: int, repeats: int) -> dict:
+def child_load(n: int, keep: Path | None = None) -> dict:
+    """Fill the database with ``n`` generated documents (resuming a kept one), indexed through the back end's
+    ``index_many`` exactly as the pipeline indexes a batch (same rows, same keys); on PostgreSQL the GIN index is
+    dropped during the load and created again after it with the migration's statement (one build instead of
+    millions of pending-list inserts), then VACUUM ANALYZE; on SQLite FTS5 'optimize' and ANALYZE."""
     from django.db import connection, transaction
 
     from amity.intake.models import Document, DocumentMention, DocumentStatus
-    from amity.intake.search import Filters, get_backend, search
+    from amity.intake.search import get_backend
 
     backend = get_backend()
+    pg = connection.vendor == "postgresql"
     rng = random.Random(11)
     load_start = time.perf_counter()
+    have = Document.objects.count()
+    if have >= n:
+        print(f"  {connection.vendor}: {have} documents already loaded", file=sys.stderr, flush=True)
+        return {"vendor": connection.vendor, "docs": have, "load_seconds": None}
+    with connection.cursor() as cur:
+        if pg:
+            cur.execute("SET synchronous_commit = off")
+            cur.execute("DROP INDEX IF EXISTS intake_document_fts_tsv")
+        else:
+            cur.execute("PRAGMA synchronous = OFF")
     batch = 2000
-    for start in range(0, n, batch):
+    for start in range(have, n, batch):
         arts = [make_article(i, seed=3) for i in range(start, min(n, start + batch))]
         with transaction.atomic():
             docs = Document.objects.bulk_create([
@@ -266,57 +339,52 @@ def child_search(n: int, repeats: int) -> dict:
                          language=a["lang"], status=DocumentStatus.DONE, size=len(a["text"]))
                 for i, a in zip(range(start, start + len(arts)), arts, strict=True)
             ])
-            if connection.vendor == "sqlite" or not docs[0].pk:
+            if not docs[0].pk:
                 ids = dict(Document.objects.filter(sha256__in=[d.sha256 for d in docs]).values_list("sha256", "id"))
                 for d in docs:
                     d.pk = ids[d.sha256]
-            for d in docs:
-                backend.index(d)
+            backend.index_many(docs)
             DocumentMention.objects.bulk_create(
                 [DocumentMention(document=d, kind="country", name=a["iso2"]) for d, a in zip(docs, arts, strict=True)]
                 + [DocumentMention(document=d, kind="event", name=rng.choice(["visit", "donation", "agreement"]))
                    for d in docs])
-        if start and start % 20000 == 0:
-            print(f"  {connection.vendor}: {start} documents loaded", file=sys.stderr, flush=True)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute("VACUUM ANALYZE intake_document_fts")
-            cur.execute("VACUUM ANALYZE intake_document")
-            cur.execute("VACUUM ANALYZE intake_documentmention")
-    else:
-        with connection.cursor() as cur:
-            cur.execute("INSERT INTO intake_document_fts(intake_document_fts) VALUES ('optimize')")
-            cur.execute("ANALYZE")
-    load_seconds = time.perf_counter() - load_start
-
-    def timed(fn) -> list[float]:
-        out = []
-        for _ in range(repeats):
-            for _label, q in QUERIES:
-                t = time.perf_counter()
-                fn(q)
-                out.append((time.perf_counter() - t) * 1000)
-        return out
-
-    for _label, q in QUERIES:  # warm caches
-        search(q, facets=False)
-    plain = timed(lambda q: search(q, facets=False))
-    by_date = timed(lambda q: search(q, sort="date", facets=False))
-    filtered = timed(lambda q: search(q, Filters(country="JP", date_from=dt.date(2020, 1, 1)), facets=False))
-    faceted = timed(lambda q: search(q, facets=True))
-    per_query = {}
-    for label, q in QUERIES:
+        done = start + len(arts)
+        if done % 20000 == 0 or done == n:
+            spent = time.perf_counter() - load_start
+            rate = (done - have) / spent
+            print(f"  {connection.vendor}: {done} documents loaded, {rate:.0f} docs/s, {spent / 60:.1f} min, "
+                  f"~{(n - done) / rate / 60:.0f} min to go", file=sys.stderr, flush=True)
+    steps = {}
+    with connection.cursor() as cur:
         t = time.perf_counter()
-        result = search(q, facets=False)
-        per_query[q] = {"kind": label, "ms": round((time.perf_counter() - t) * 1000, 1), "total": result.total,
-                        "exact": getattr(result, "total_exact", True)}
+        if pg:
+            import importlib
 
-    def stats(values):
-        values = sorted(values)
-        return {"p50": round(statistics.median(values), 1), "p95": round(values[int(len(values) * 0.95) - 1], 1),
-                "max": round(values[-1], 1)}
+            gin = importlib.import_module("amity.intake.migrations.0002_search_index").PG_UP[1]  # the same index
+            cur.execute("SET maintenance_work_mem = '1GB'")
+            cur.execute(gin)
+            steps["gin_index_seconds"] = round(time.perf_counter() - t, 1)
+            print(f"  postgresql: GIN index built in {steps['gin_index_seconds']} s", file=sys.stderr, flush=True)
+            t = time.perf_counter()
+            for table in ("intake_document_fts", "intake_document", "intake_documentmention"):
+                cur.execute(f"VACUUM ANALYZE {table}")
+            steps["vacuum_seconds"] = round(time.perf_counter() - t, 1)
+        else:
+            cur.execute("INSERT INTO intake_document_fts(intake_document_fts) VALUES ('optimize')")
+            steps["optimize_seconds"] = round(time.perf_counter() - t, 1)
+            print(f"  sqlite: FTS5 optimize in {steps['optimize_seconds']} s", file=sys.stderr, flush=True)
+            cur.execute("ANALYZE")
+    out = {"vendor": connection.vendor, "docs": n, "loaded_now": n - have,
+           "load_seconds": round(time.perf_counter() - load_start, 1), **steps, **sizes(backend),
+           "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")}
+    if keep:
+        (keep / f"load-{connection.vendor}-{n}.json").write_text(json.dumps(out, indent=1))
+    return out
 
-    size = backend.size_bytes()
+
+def sizes(backend) -> dict:
+    from django.db import connection
+
     db_size = None
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
@@ -324,16 +392,104 @@ def child_search(n: int, repeats: int) -> dict:
             db_size = cur.fetchone()[0]
     if connection.vendor == "sqlite":
         db_size = Path(connection.settings_dict["NAME"]).stat().st_size
-    return {"vendor": connection.vendor, "docs": n, "load_seconds": round(load_seconds, 1),
-            "relevance": stats(plain), "date_sort": stats(by_date), "filtered": stats(filtered),
-            "with_facets": stats(faceted), "index_bytes": size, "database_bytes": db_size, "queries": per_query}
+    return {"index_bytes": backend.size_bytes(), "database_bytes": db_size}
+
+
+def child_measure(n: int, repeats: int, keep: Path | None = None) -> dict:
+    """Time every kind of search the document list page and the global search run: relevance (global search, API
+    of the page without facets), the page itself (relevance + facets), date sort, filters (country + date),
+    browsing without words (date order + facets, as the page opens), browsing with a filter."""
+    from django.db import connection
+
+    from amity.intake.models import Document
+    from amity.intake.search import Filters, get_backend, search
+
+    backend = get_backend()
+    docs = Document.objects.count()
+    country = Filters(country="JP", date_from=dt.date(2020, 1, 1))
+    kinds = {
+        "relevance": lambda q: search(q, facets=False),
+        "date_sort": lambda q: search(q, sort="date", facets=False),
+        "filtered": lambda q: search(q, country, facets=False),
+        "with_facets": lambda q: search(q, facets=True),
+        "filtered_facets": lambda q: search(q, country, sort="date", facets=True),
+    }
+    browse = {  # no words: the page as it opens, and with filters
+        "browse": lambda: search("", sort="date", facets=True),
+        "browse_filtered": lambda: search("", Filters(country="JP", language="en"), sort="date", facets=True),
+        "browse_page_5": lambda: search("", sort="date", facets=True, offset=80, limit=20),
+    }
+    for _label, q in QUERIES:  # warm caches
+        search(q, facets=False)
+    out = {"vendor": connection.vendor, "docs": docs, "repeats": repeats,
+           "load_average": round(os.getloadavg()[0], 2),
+           "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")}
+    cpu0 = time.process_time()
+    for name, fn in kinds.items():
+        values = []
+        for _ in range(repeats):
+            for _label, q in QUERIES:
+                t = time.perf_counter()
+                fn(q)
+                values.append((time.perf_counter() - t) * 1000)
+        out[name] = stats(values)
+        print(f"  {connection.vendor}: {name} p50 {out[name]['p50']} p95 {out[name]['p95']} ms",
+              file=sys.stderr, flush=True)
+    for name, fn in browse.items():
+        values = []
+        for _ in range(repeats * 4):
+            t = time.perf_counter()
+            fn()
+            values.append((time.perf_counter() - t) * 1000)
+        out[name] = stats(values)
+        print(f"  {connection.vendor}: {name} p50 {out[name]['p50']} p95 {out[name]['p95']} ms",
+              file=sys.stderr, flush=True)
+    out["process_cpu_seconds"] = round(time.process_time() - cpu0, 1)
+    per_query = {}
+    for label, q in QUERIES:
+        t = time.perf_counter()
+        result = search(q, facets=False)
+        per_query[q] = {"kind": label, "ms": round((time.perf_counter() - t) * 1000, 1), "total": result.total,
+                        "exact": getattr(result, "total_exact", True)}
+    out["queries"] = per_query
+    out.update(sizes(backend))
+    load = keep / f"load-{connection.vendor}-{n}.json" if keep else None
+    if load and load.exists():
+        out["load"] = json.loads(load.read_text())
+    out["load_average_end"] = round(os.getloadavg()[0], 2)
+    return out
+
+
+def stats(values: list[float]) -> dict:
+    values = sorted(values)
+    return {"p50": round(statistics.median(values), 1), "p95": round(values[max(0, int(len(values) * 0.95) - 1)], 1),
+            "max": round(values[-1], 1)}
+
+
+def child_search(n: int, repeats: int, phase: str = "all", keep: Path | None = None) -> dict:
+    out = {}
+    if phase in ("all", "load"):
+        out = child_load(n, keep)
+        if phase == "load":
+            return out
+    measured = child_measure(n, repeats, keep)
+    if out:
+        measured["load_seconds"] = out.get("load_seconds")
+    elif "load" in measured:
+        measured["load_seconds"] = measured["load"].get("load_seconds")
+    return measured
 
 
 def child_main(args) -> None:
-    var = tempfile.mkdtemp(prefix="amity-bench-var-")
-    child_setup(args.database_url or None, var)
+    keep = Path(args.keep_db).resolve() if args.keep_db else None
+    if keep and args.phase == "search":
+        var = keep / "sqlite-var"
+        var.mkdir(parents=True, exist_ok=True)
+    else:
+        var = Path(tempfile.mkdtemp(prefix="amity-bench-var-"))
+    child_setup(args.database_url or None, str(var))
     out = child_ingest(args.docs, args.hook_docs) if args.phase == "ingest" else \
-        child_search(args.search_docs, args.repeats)
+        child_search(args.search_docs, args.repeats, args.search_phase, keep)
     print("RESULT " + json.dumps(out))
 
 
@@ -346,22 +502,43 @@ def pg_admin(sql: str) -> None:
         conn.execute(sql)
 
 
+def kept_pg_db(args) -> str:
+    return f"amity_bench_search_{args.search_docs}"
+
+
 def run_child(db: str, phase: str, args) -> dict:
     cmd = [sys.executable, __file__, "--child", phase, "--docs", str(args.docs), "--hook-docs", str(args.hook_docs),
            "--search-docs",
-           str(args.search_docs), "--repeats", str(args.repeats)]
+           str(args.search_docs), "--repeats", str(args.repeats), "--search-phase", args.search_phase]
+    keep = bool(args.keep_db) and phase == "search"
+    if keep:
+        cmd += ["--keep-db", args.keep_db]
+    name = kept_pg_db(args) if keep else PG_DB
     if db == "postgresql":
-        pg_admin(f"DROP DATABASE IF EXISTS {PG_DB}")
-        pg_admin(f"CREATE DATABASE {PG_DB}")
-        cmd += ["--database-url", PG_URL.rsplit("/", 1)[0] + "/" + PG_DB]
+        import psycopg
+
+        with psycopg.connect(PG_URL, autocommit=True) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not keep:
+            pg_admin(f"DROP DATABASE IF EXISTS {name}")
+        if not (keep and exists):
+            pg_admin(f"CREATE DATABASE {name}")
+        cmd += ["--database-url", PG_URL.rsplit("/", 1)[0] + "/" + name]
+        if keep:
+            print(f"  postgresql: kept database {name}", file=sys.stderr, flush=True)
+    elif keep:
+        print(f"  sqlite: kept database {Path(args.keep_db).resolve() / 'sqlite-var' / 'amity.sqlite3'}",
+              file=sys.stderr, flush=True)
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+        # the child's progress lines go straight to our stderr; its RESULT line comes back on stdout
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=None if keep else subprocess.PIPE, text=True,
+                              cwd=ROOT)
     finally:
-        if db == "postgresql":
-            pg_admin(f"DROP DATABASE IF EXISTS {PG_DB}")
+        if db == "postgresql" and not keep:
+            pg_admin(f"DROP DATABASE IF EXISTS {name}")
     lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
     if proc.returncode or not lines:
-        raise SystemExit(f"{db} {phase} failed:\n{proc.stderr[-4000:]}")
+        raise SystemExit(f"{db} {phase} failed:\n{(proc.stderr or '')[-4000:]}")
     return json.loads(lines[-1][7:])
 
 
@@ -442,7 +619,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--docs", type=int, default=2000, help="documents ingested end to end per database")
     parser.add_argument("--hook-docs", type=int, default=200,
-                        help="documents ingested with the post-extract hooks (suggestions) registered")
+                        help="further documents ingested with the post-extract hooks removed (secondary "
+                             "'pipeline only' figure; the main figure always includes the hooks); 0: skip")
     parser.add_argument("--search-docs", type=int, default=100_000, help="documents in the search benchmark")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--dbs", default="sqlite,postgresql")
@@ -450,6 +628,11 @@ def main() -> None:
     parser.add_argument("--update-docs", action="store_true")
     parser.add_argument("--json", default=str(RESULTS))
     parser.add_argument("--notes", default="", help="a paragraph appended to the docs section")
+    parser.add_argument("--keep-db", default="", metavar="DIR",
+                        help="search phase: keep its databases (SQLite: DIR/sqlite-var/amity.sqlite3; PostgreSQL: "
+                             "database amity_bench_search_<search-docs>) and reuse them if they exist")
+    parser.add_argument("--search-phase", default="all", choices=["all", "load", "measure"],
+                        help="search phase: load the documents, measure on a loaded (kept) database, or both")
     parser.add_argument("--child", default="", help=argparse.SUPPRESS)
     parser.add_argument("--database-url", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -478,8 +661,13 @@ def main() -> None:
         if args.skip != "search":
             print(f"{db}: loading {args.search_docs} documents for search …", file=sys.stderr, flush=True)
             r = run_child(db, "search", args)
+            if args.search_phase == "load":
+                print(f"  loaded: {json.dumps(r)}", file=sys.stderr, flush=True)
+                continue
             print(f"  p50 {r['relevance']['p50']} ms, p95 {r['relevance']['p95']} ms", file=sys.stderr, flush=True)
             report["search"].append(r)
+    if not report["ingest"] and not report["search"]:  # --search-phase load: nothing measured
+        return
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
     text = section(report)

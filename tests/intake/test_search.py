@@ -194,8 +194,9 @@ def test_rank_window_keeps_total_exact(corpus, monkeypatch):
 
 @pytest.mark.parametrize("query", ["friendship", '"da nang"', "scholar*", "youth", '"union of friendship"'])
 def test_total_above_the_exact_limit_is_estimated(corpus, monkeypatch, query):
-    """Above COUNT_EXACT_LIMIT PostgreSQL estimates the total (``total_exact`` False, never below the matches
-    seen); the rank window still holds the newest matches, filters and phrases included."""
+    """Above COUNT_EXACT_LIMIT both back ends estimate the total (``total_exact`` False, never below the matches
+    seen) and count facets on the newest matches (``facets_exact`` False); the rank window still holds the newest
+    matches, filters and phrases included."""
     from amity.intake import search as search_mod
 
     full = search(query, limit=50)
@@ -206,9 +207,173 @@ def test_total_above_the_exact_limit_is_estimated(corpus, monkeypatch, query):
     if full.total > 1:
         assert [h.document.pk for h in small.hits] == [max(h.document.pk for h in full.hits)]
         assert small.total >= 2
-        assert small.total_exact == (connection.vendor != "postgresql")
+        assert not small.total_exact and not small.facets_exact
+        assert full.facets_exact
     else:
-        assert (small.total, small.total_exact) == (full.total, True)
+        assert (small.total, small.total_exact, small.facets_exact) == (full.total, True, True)
         assert [h.document.pk for h in small.hits] == [h.document.pk for h in full.hits]
     later = search(query, limit=1, offset=1)  # beyond the window: everything ranked
     assert len(later.hits) == min(1, max(0, full.total - 1))
+
+
+def test_date_cover_is_exact():
+    from amity.intake.search import date_cover, date_keys
+
+    assert date_cover(dt.date(2024, 1, 1), dt.date(2024, 12, 31)) == ["zy2024"]
+    assert date_cover(dt.date(2024, 2, 1), dt.date(2024, 2, 29)) == ["zm202402"]
+    assert date_cover(dt.date(2023, 12, 30), dt.date(2025, 2, 2)) == [
+        "zd20231230", "zd20231231", "zy2024", "zm202501", "zd20250201", "zd20250202"]
+    assert date_cover(dt.date(2024, 3, 5), dt.date(2024, 3, 4)) == []
+    assert date_cover(dt.date(9999, 12, 31), dt.date.max) == ["zd99991231"]
+    day = dt.date(2023, 11, 20)
+    for _ in range(60):  # every day of a cover is in exactly one of its keys
+        cover = set(date_cover(dt.date(2023, 12, 15), dt.date(2024, 2, 10)))
+        inside = dt.date(2023, 12, 15) <= day <= dt.date(2024, 2, 10)
+        assert len(cover & set(date_keys(day))) == (1 if inside else 0)
+        day += dt.timedelta(days=1)
+
+
+def test_date_sort_walks_the_date_keys(db, monkeypatch):
+    """Date sorting walks the date keys down a few days at a time; the order is the database's (date, then id,
+    undated last), with filters, duplicates, pages and documents whose date changed."""
+    import random
+
+    rng = random.Random(5)
+    docs = []
+    for i in range(120):
+        date = None if i % 17 == 0 else dt.date(2019, 1, 1) + dt.timedelta(days=rng.randint(0, 2000))
+        docs.append(make_doc(f"Report {i}", f"friendship {'cooperation' if i % 3 else 'water'} {i}", date=date,
+                             language="vi" if i % 4 == 0 else "en",
+                             status=DocumentStatus.DUPLICATE if i % 11 == 0 else DocumentStatus.DONE))
+    moved = docs[5]
+    moved.date = dt.date(2030, 1, 1)
+    moved.save()  # re-indexed with its new date keys by the signal
+
+    def expected(qs):
+        dated = sorted((d for d in qs if d.date), key=lambda d: (d.date, d.pk), reverse=True)
+        return [d.pk for d in dated] + sorted((d.pk for d in qs if not d.date), reverse=True)
+
+    every = [d for d in Document.objects.all() if d.status != DocumentStatus.DUPLICATE]
+    cases = [
+        ("friendship", Filters(), every),
+        ("water", Filters(), [d for d in every if "water" in d.text]),
+        ("friendship", Filters(language="vi"), [d for d in every if d.language == "vi"]),
+        ("friendship", Filters(date_from=dt.date(2020, 3, 1), date_to=dt.date(2021, 6, 30)),
+         [d for d in every if d.date and dt.date(2020, 3, 1) <= d.date <= dt.date(2021, 6, 30)]),
+        ("friendship", Filters(include_duplicates=True), list(Document.objects.all())),
+    ]
+    for query, filters, docs_in in cases:
+        want = expected(docs_in)
+        got = []
+        for page in range(0, len(want) + 10, 10):
+            got += [h.document.pk for h in search(query, filters, sort="date", limit=10, offset=page).hits]
+        assert got == want, (query, filters)
+    assert search("friendship", sort="date", limit=1).hits[0].document.pk == moved.pk
+    vi = [d for d in Document.objects.all() if d.language == "vi" and d.status != DocumentStatus.DUPLICATE]
+    browsed = []
+    for page in range(0, 40, 10):  # browsing with a filter walks the date index the same way
+        browsed += [h.document.pk for h in search("", Filters(language="vi"), limit=10, offset=page).hits]
+    assert browsed == expected(vi)
+
+
+def test_facets_above_the_limit_are_sampled_and_scaled(corpus, monkeypatch):
+    from amity.intake import search as search_mod
+
+    exact = search("friendship")
+    assert exact.facets_exact and {r["name"]: r["n"] for r in exact.facets["country"]} == {"JP": 2}
+    assert search("").total == 4 and search("").total_exact and search("").facets_exact
+    monkeypatch.setattr(search_mod, "COUNT_EXACT_LIMIT", 1)
+    monkeypatch.setattr(search_mod, "RANK_WINDOW", 1)
+    approx = search("friendship")
+    assert not approx.facets_exact and not approx.total_exact
+    assert all(r["n"] >= 1 for rows in approx.facets.values() for r in rows)
+    browse = search("")  # no words: total and facets from the newest documents too
+    assert not browse.facets_exact and not browse.total_exact and browse.total >= 2
+
+
+def test_approximate_facets_are_marked_in_the_page(corpus, editor_client, monkeypatch):
+    from django.urls import reverse
+
+    from amity.intake import search as search_mod
+
+    page = editor_client.get(reverse("intake:document_list") + "?q=friendship").content.decode()
+    assert "facets-approximate" not in page
+    monkeypatch.setattr(search_mod, "COUNT_EXACT_LIMIT", 1)
+    monkeypatch.setattr(search_mod, "RANK_WINDOW", 1)
+    page = editor_client.get(reverse("intake:document_list") + "?q=friendship").content.decode()
+    assert "facets-approximate" in page
+
+
+def test_facets_of_ids_equal_the_queryset_facets(corpus):
+    from amity.intake.models import Source, SourceKind
+
+    source = Source.objects.create(name="Feed", kind=SourceKind.FOLDER if hasattr(SourceKind, "FOLDER")
+                                   else SourceKind.values[0])
+    Document.objects.filter(pk__in=[corpus["scholar"].pk, corpus["xss"].pk]).update(source=source)
+    backend = get_backend()
+    every = list(Document.objects.values_list("pk", flat=True))
+    for chosen in (every, every[:3], every[2:]):
+        assert backend.facets_of(chosen) == backend.facets(Document.objects.filter(pk__in=chosen)), chosen
+    assert all(rows == [] for rows in backend.facets_of([]).values())
+
+
+def test_python_window_ranking_matches_bm25(corpus, monkeypatch):
+    """SQLite scores a large rank window in Python (bm25's formula) instead of FTS5's bm25(): same order."""
+    from amity.intake import search as search_mod
+
+    for i in range(8):
+        make_doc(f"Friendship note {i}", "friendship " * (i + 1) + "cooperation water " * (8 - i),
+                 date=dt.date(2024, 2, i + 1))
+    monkeypatch.setattr(search_mod, "COUNT_EXACT_LIMIT", 6)
+    monkeypatch.setattr(search_mod, "RANK_WINDOW", 6)
+    for query in ("friendship", "friendship water", '"cooperation water"', "friend*"):
+        monkeypatch.setattr(search_mod, "BM25_BUDGET", 10**9)
+        builtin = [h.document.pk for h in search(query, limit=6).hits]
+        monkeypatch.setattr(search_mod, "BM25_BUDGET", 0)
+        python = [h.document.pk for h in search(query, limit=6).hits]
+        assert python == builtin, query
+
+
+def test_date_filters_inside_the_index_follow_date_changes(corpus):
+    """Date filters are applied with the index's date keys; a changed date re-indexes the document."""
+    doc = corpus["scholar"]
+    june = Filters(date_from=dt.date(2025, 6, 1), date_to=dt.date(2025, 6, 30))
+    assert ids(search("friendship", june)) == {corpus["danang_en"].pk}
+    doc.date = dt.date(2025, 6, 15)
+    doc.save()
+    assert ids(search("friendship", june)) == {corpus["danang_en"].pk, doc.pk}
+    assert ids(search("friendship", Filters(date_from=dt.date(2030, 1, 1)))) == set()
+    assert ids(search("friendship", Filters(date_from=dt.date(2025, 7, 1), date_to=dt.date(2025, 1, 1)))) == set()
+    assert ids(search("friendship", Filters(date_to=dt.date(1990, 1, 1)))) == set()
+    assert ids(search("friendship", Filters(country="JP", date_from=dt.date(2025, 6, 2)))) == {doc.pk}
+
+
+def test_filtered_walk_by_id_ranges(db, monkeypatch):
+    """With filters, the walk down the newest matches goes by id ranges, checking the filters narrowed to each
+    range: the same newest matches, ranking and totals (exact up to the limit, estimated above it)."""
+    from amity.intake import search as search_mod
+
+    for i in range(90):
+        make_doc(f"Note {i}", f"friendship {'water' if i % 2 else 'school'} {i}",
+                 date=dt.date(2020, 1, 1) + dt.timedelta(days=i * 7),
+                 mentions=[("country", "JP" if i % 3 == 0 else "FR", {})],
+                 status=DocumentStatus.DUPLICATE if i == 87 else DocumentStatus.DONE)
+    expected = [d.pk for d in Document.objects.order_by("-pk")
+                if d.status != DocumentStatus.DUPLICATE and d.mentions.filter(name="JP").exists()]
+    filters = Filters(country="JP")
+    full = search("friendship", filters, limit=50)
+    assert full.total == len(expected) == 29 and full.total_exact
+    assert {h.document.pk for h in full.hits} == set(expected)
+    monkeypatch.setattr(search_mod, "COUNT_EXACT_LIMIT", 4)
+    monkeypatch.setattr(search_mod, "RANK_WINDOW", 4)
+    small = search("friendship", filters, limit=4)
+    assert {h.document.pk for h in small.hits} == set(expected[:4])
+    assert not small.total_exact and small.total >= 5 and not small.facets_exact
+    water = search("water", Filters(country="JP", date_from=dt.date(2020, 6, 1)), limit=4)
+    want = [d.pk for d in Document.objects.order_by("-pk") if "water" in d.text and d.date >= dt.date(2020, 6, 1)
+            and d.status != DocumentStatus.DUPLICATE and d.mentions.filter(name="JP").exists()]
+    assert {h.document.pk for h in water.hits} == set(want[:4])
+    by_date = search("water", Filters(country="JP"), sort="date", limit=3)
+    assert [h.document.pk for h in by_date.hits] == [
+        d.pk for d in Document.objects.order_by("-date", "-pk") if "water" in d.text
+        and d.status != DocumentStatus.DUPLICATE and d.mentions.filter(name="JP").exists()][:3]
