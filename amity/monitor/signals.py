@@ -3,7 +3,8 @@ against a rolling baseline of the previous days. A count with a z-score above th
 minimum count) is a spike; a partner never mentioned before is a first mention (once the corpus has history).
 
 Counts are documents, not mentions, and near-duplicate copies (``duplicate_of``) are left out, so one story
-republished thirty times does not look like a surge.
+republished thirty times does not look like a surge. A document counts on its date; one without a date on the local
+day it was ingested (``created_at``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 WINDOW_DAYS = 28
@@ -41,7 +43,83 @@ class Result:
 def _mentions():
     from amity.intake.models import DocumentMention
 
-    return DocumentMention.objects.filter(document__duplicate_of__isnull=True, document__date__isnull=False)
+    return DocumentMention.objects.filter(document__duplicate_of__isnull=True)
+
+
+def document_day(document) -> dt.date | None:
+    """The day a document counts on: its date, else the local day it was ingested (``created_at``)."""
+    date = getattr(document, "date", None)
+    if date:
+        return date
+    created = getattr(document, "created_at", None)
+    return timezone.localdate(created) if created else None
+
+
+# A document's day is its date, else the local day of its created_at. Each read below is two queries, dated
+# documents by date (indexed) and undated ones by created_at range: a COALESCE of the two would defeat the
+# date index on a large corpus.
+
+
+def _dated(qs):
+    return qs.filter(document__date__isnull=False)
+
+
+def _undated(qs):
+    return qs.filter(document__date__isnull=True)
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    """Local midnight at the start of ``day``, as an aware datetime."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _created_in(first: dt.date, last: dt.date) -> Q:
+    """Undated documents ingested on a local day from ``first`` to ``last`` (inclusive)."""
+    return Q(document__created_at__gte=_midnight(first), document__created_at__lt=_midnight(last + dt.timedelta(days=1)))
+
+
+def _merged(ranges) -> list[tuple[dt.date, dt.date]]:
+    """Inclusive (first, last) day ranges, overlapping or adjacent ones joined: the same days in fewer ranges
+    (a batch's windows overlap almost entirely)."""
+    out: list[list] = []
+    for first, last in sorted(ranges):
+        if out and first <= out[-1][1] + dt.timedelta(days=1):
+            out[-1][1] = max(out[-1][1], last)
+        else:
+            out.append([first, last])
+    return [(first, last) for first, last in out]
+
+
+def _oldest(undated: bool):
+    """The date (``undated``: the created_at) of the oldest non-duplicate document with a mention. Documents are
+    read in date order through the date index until one is not a copy, instead of every mention sorted by its
+    document's date (which scans the whole corpus, once per batch)."""
+    from django.db.models import Exists, OuterRef
+
+    from amity.intake.models import Document, DocumentMention
+
+    field = "created_at" if undated else "date"
+    mentioning = Document.objects.filter(Exists(DocumentMention.objects.filter(document=OuterRef("pk"))),
+                                         date__isnull=undated).order_by(field)
+    for value, duplicate_of in mentioning.values_list(field, "duplicate_of_id")[:50]:
+        if duplicate_of is None:
+            return value
+    return mentioning.filter(duplicate_of__isnull=True).values_list(field, flat=True).first()
+
+
+def _day_rows(qs, attr: str, ranges, undated: bool = True) -> list[tuple[int, dt.date, int]]:
+    """(partner id, day, document id) of the mentions in ``qs`` whose document's day is within one of
+    ``ranges`` ((first, last) days). ``undated=False``: the caller knows there are no undated documents."""
+    by_date, by_created = Q(), Q()
+    for first, last in _merged(ranges):
+        by_date |= Q(document__date__range=(first, last))
+        by_created |= _created_in(first, last)
+    rows = list(_dated(qs).filter(by_date).values_list(f"{attr}_id", "document__date", "document_id"))
+    if not undated:
+        return rows
+    rows.extend((pid, timezone.localdate(created), doc_id) for pid, created, doc_id in
+                _undated(qs).filter(by_created).values_list(f"{attr}_id", "document__created_at", "document_id"))
+    return rows
 
 
 def evaluate(day: dt.date, partners: dict[str, set[int]] | None = None, *, window: int = WINDOW_DAYS,
@@ -49,23 +127,27 @@ def evaluate(day: dt.date, partners: dict[str, set[int]] | None = None, *, windo
     """The signals of ``day`` (for the given partners only, if given). Pure reading, no writes."""
     mentions = _mentions()
     start = day - dt.timedelta(days=window)
-    has_history = mentions.filter(document__date__lt=start).exists()
+    has_history = (_dated(mentions).filter(document__date__lt=start).exists()
+                   or _undated(mentions).filter(document__created_at__lt=_midnight(start)).exists())
     out = []
     for attr in PARTNER_FIELDS:
-        qs = mentions.filter(**{f"{attr}__isnull": False, "document__date__range": (start, day)})
+        qs = mentions.filter(**{f"{attr}__isnull": False})
         if partners is not None:
             ids = partners.get(attr) or set()
             if not ids:
                 continue
             qs = qs.filter(**{f"{attr}_id__in": ids})
         docs: dict[int, dict[dt.date, set[int]]] = defaultdict(lambda: defaultdict(set))
-        for pid, date, doc_id in qs.values_list(f"{attr}_id", "document__date", "document_id"):
+        for pid, date, doc_id in _day_rows(qs, attr, [(start, day)]):
             docs[pid][date].add(doc_id)
         today_ids = [pid for pid, by_day in docs.items() if by_day.get(day)]
         if not today_ids:
             continue
-        seen_before = set(mentions.filter(**{f"{attr}_id__in": today_ids, "document__date__lt": day})
-                          .values_list(f"{attr}_id", flat=True).distinct())
+        before = mentions.filter(**{f"{attr}_id__in": today_ids})
+        seen_before = set(_dated(before).filter(document__date__lt=day).values_list(f"{attr}_id", flat=True)
+                          .distinct())
+        seen_before.update(_undated(before).filter(document__created_at__lt=_midnight(day))
+                           .values_list(f"{attr}_id", flat=True).distinct())
         for pid in today_ids:
             by_day = docs[pid]
             count = len(by_day[day])
@@ -139,8 +221,10 @@ def notify_watchers(attr: str, signal) -> None:
 
 
 def signals_for_document(document) -> list:
-    """POST_EXTRACT hook: re-evaluate the document's day for the partners it mentions."""
-    if not getattr(document, "date", None) or getattr(document, "duplicate_of_id", None):
+    """POST_EXTRACT hook: re-evaluate the document's day (its date, else its ingestion day) for the partners it
+    mentions."""
+    day = document_day(document)
+    if day is None or getattr(document, "duplicate_of_id", None):
         return []
     from amity.intake.models import DocumentMention
 
@@ -152,43 +236,67 @@ def signals_for_document(document) -> list:
                 partners[attr].add(row[f"{attr}_id"])
     if not any(partners.values()):
         return []
-    return compute_signals(document.date, partners)
+    return compute_signals(day, partners)
 
 
 def evaluate_many(days: dict[dt.date, dict[str, set[int]]], *, window: int = WINDOW_DAYS,
                   z_threshold: float = Z_THRESHOLD, min_count: int = MIN_COUNT) -> dict[dt.date, list[Result]]:
     """``evaluate(day, partners)`` for several days at once (day -> partners), in a few queries for all of
     them: the same results as evaluating each day on its own."""
-    from django.db.models import Count, Min, Q
+    from django.db.models import Count, Min
 
     days = {day: partners for day, partners in days.items() if any(partners.values())}
     out: dict[dt.date, list[Result]] = {day: [] for day in days}
     if not days:
         return out
     mentions = _mentions()
-    oldest = mentions.order_by("document__date").values_list("document__date", flat=True).first()
+    oldest = _oldest(False)
+    oldest_undated = _oldest(True)
+    any_undated = oldest_undated is not None  # usually none: their queries are skipped
+    if any_undated:
+        oldest = min(filter(None, (oldest, timezone.localdate(oldest_undated))))
     starts = {day: day - dt.timedelta(days=window) for day in days}
-    in_windows = Q()
-    for day, start in starts.items():
-        in_windows |= Q(document__date__range=(start, day))
+    in_windows, created_in_windows = Q(), Q()
+    for first, last in _merged((starts[day], day) for day in days):
+        in_windows |= Q(document__date__range=(first, last))
+        created_in_windows |= _created_in(first, last)
     for attr in PARTNER_FIELDS:
         ids = set().union(*(partners.get(attr) or set() for partners in days.values()))
         if not ids:
             continue
         counts: dict[int, dict[dt.date, int]] = defaultdict(dict)  # documents per partner and day
         for chunk in _chunks(ids):
-            for pid, date, n in (mentions.filter(in_windows, **{f"{attr}_id__in": chunk}).order_by()
+            of_chunk = mentions.filter(**{f"{attr}_id__in": chunk})  # the IN list resolved once per chunk
+            for pid, date, n in (_dated(of_chunk).filter(in_windows).order_by()
                                  .values_list(f"{attr}_id", "document__date")
                                  .annotate(n=Count("document_id", distinct=True))):
                 counts[pid][date] = n
+            if not any_undated:
+                continue
+            undated: dict[tuple[int, dt.date], set[int]] = defaultdict(set)  # few: counted here
+            for pid, created, doc_id in (_undated(of_chunk).filter(created_in_windows)
+                                         .values_list(f"{attr}_id", "document__created_at", "document_id")):
+                undated[pid, timezone.localdate(created)].add(doc_id)
+            for (pid, date), doc_ids in undated.items():
+                counts[pid][date] = counts[pid].get(date, 0) + len(doc_ids)
         found: list[Result] = []
         # Mentioned before the day? Yes if within the window already read; else ask (rare partners only).
         unknown = {pid for day in days for pid in days[day].get(attr) or ()
                    if counts.get(pid, {}).get(day) and not any(d < day for d in counts[pid])}
         first_seen = {}
         for chunk in _chunks(unknown):
-            first_seen.update(mentions.filter(**{f"{attr}_id__in": chunk}).order_by().values_list(f"{attr}_id")
-                              .annotate(first=Min("document__date")).values_list(f"{attr}_id", "first"))
+            of_chunk = mentions.filter(**{f"{attr}_id__in": chunk})
+            first_seen.update(_dated(of_chunk).order_by()
+                              .values_list(f"{attr}_id").annotate(first=Min("document__date"))
+                              .values_list(f"{attr}_id", "first"))
+            if not any_undated:
+                continue
+            for pid, created in (_undated(of_chunk).order_by()
+                                 .values_list(f"{attr}_id").annotate(first=Min("document__created_at"))
+                                 .values_list(f"{attr}_id", "first")):
+                day = timezone.localdate(created)
+                if first_seen.get(pid) is None or day < first_seen[pid]:
+                    first_seen[pid] = day
         for day in sorted(days):
             start = starts[day]
             has_history = oldest is not None and oldest < start
@@ -212,10 +320,10 @@ def evaluate_many(days: dict[dt.date, dict[str, set[int]]], *, window: int = WIN
                     found.append(Result(attr, pid, "spike", count, mean, sd, round(z, 2), documents))
         if found:
             today: dict[tuple[int, dt.date], set[int]] = defaultdict(set)
+            found_days = sorted({r.documents[0] for r in found})
             for chunk in _chunks({r.partner_id for r in found}):
-                for pid, date, doc_id in mentions.filter(document__date__in={r.documents[0] for r in found},
-                                                         **{f"{attr}_id__in": chunk}) \
-                        .values_list(f"{attr}_id", "document__date", "document_id"):
+                for pid, date, doc_id in _day_rows(mentions.filter(**{f"{attr}_id__in": chunk}), attr,
+                                                   [(d, d) for d in found_days], undated=any_undated):
                     today[pid, date].add(doc_id)
             for r in found:
                 day = r.documents[0]
@@ -321,16 +429,16 @@ def signals_for_documents(documents) -> list:
     mentions, with the days of the batch evaluated together."""
     from amity.intake.models import DocumentMention
 
-    documents = [d for d in documents if getattr(d, "date", None) and not getattr(d, "duplicate_of_id", None)]
-    if not documents:
+    by_id = {d.pk: document_day(d) for d in documents if not getattr(d, "duplicate_of_id", None)}
+    by_id = {pk: day for pk, day in by_id.items() if day is not None}
+    if not by_id:
         return []
-    by_id = {d.pk: d for d in documents}
     days: dict[dt.date, dict[str, set[int]]] = {}
     for row in DocumentMention.objects.filter(document_id__in=list(by_id)).values(
             "document_id", "country_id", "organisation_id", "person_id"):
         for attr in PARTNER_FIELDS:
             if row[f"{attr}_id"]:
-                day = days.setdefault(by_id[row["document_id"]].date, {a: set() for a in PARTNER_FIELDS})
+                day = days.setdefault(by_id[row["document_id"]], {a: set() for a in PARTNER_FIELDS})
                 day[attr].add(row[f"{attr}_id"])
     if not days:
         return []

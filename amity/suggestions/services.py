@@ -169,11 +169,12 @@ class Builder:
             suggestion = merge_query()
         created = False
         if suggestion is None:
-            suggestion = Suggestion(kind=kind, fingerprint=fp, label=label[:500], payload=payload, date=date)
+            suggestion = _new_suggestion(kind, fp, label[:500], payload, date)
             if match is not None:
                 suggestion.best_match = match.obj
                 suggestion.match_score = match.score
             w.new.append(suggestion)  # written with the others at the end
+            w.new_of_kind.setdefault(str(kind), []).append(suggestion)
             w.known[fp] = suggestion
             created = True
         elif suggestion.is_pending and kind in (Kind.ACTIVITY, Kind.AID_COMMITMENT):
@@ -213,7 +214,7 @@ class Builder:
         if key not in w.events:
             rows = Suggestion.objects.filter(kind=kind, date__range=(date - window, date + window))
             w.events[key] = [w.known.setdefault(row.fingerprint, row) for row in rows.order_by("id")[:200]]
-        new = [s for s in w.new if s.kind == kind and s.date is not None and abs(s.date - date) <= window]
+        new = [s for s in w.new_of_kind.get(str(kind), ()) if s.date is not None and abs(s.date - date) <= window]
         return _best_event((w.events[key] + new)[:200], typ, mine)
 
     def organisation(self, item):
@@ -353,6 +354,29 @@ class Builder:
         return {}
 
 
+_BLANK: dict = {}  # a new Suggestion's attributes (field defaults), read once
+
+
+def _new_suggestion(kind, fp, label, payload, date) -> Suggestion:
+    """``Suggestion(kind=..., fingerprint=..., label=..., payload=..., date=...)``, without Model.__init__'s
+    per-field work: the field defaults copied from a blank instance (none is mutable: payload is always given),
+    then these five fields. A batch creates thousands."""
+    from django.db.models.base import ModelState
+    from django.db.models.signals import post_init, pre_init
+
+    if pre_init.has_listeners(Suggestion) or post_init.has_listeners(Suggestion):
+        return Suggestion(kind=kind, fingerprint=fp, label=label, payload=payload, date=date)
+    if not _BLANK:
+        blank = Suggestion(payload={})
+        _BLANK.update((k, v) for k, v in blank.__dict__.items() if k not in ("_state", "payload"))
+    suggestion = Suggestion.__new__(Suggestion)
+    suggestion.__dict__.update(_BLANK)
+    suggestion._state = ModelState()
+    suggestion.kind, suggestion.fingerprint, suggestion.label, suggestion.payload, suggestion.date = (
+        kind, fp, label, payload, date)
+    return suggestion
+
+
 def _chunks(values, size: int = 900):
     values = sorted(values)
     for start in range(0, len(values), size):
@@ -403,31 +427,57 @@ def _by_fingerprint(model, columns: str, fingerprints: list):
 
 
 def _windows(field: str, dates) -> Q:
+    """``field`` within the merge window of one of ``dates``: overlapping windows joined into one range (the
+    same rows, a much shorter condition for a batch whose dates are close together)."""
     window = dt.timedelta(days=MERGE_WINDOW_DAYS)
     q = Q()
-    for date in sorted(set(dates)):
-        q |= Q(**{f"{field}__range": (date - window, date + window)})
+    for first, last in merged_ranges((date - window, date + window) for date in dates):
+        q |= Q(**{f"{field}__range": (first, last)})
     return q
 
 
+def merged_ranges(ranges) -> list[tuple]:
+    """Inclusive (first, last) day ranges, overlapping or adjacent ones joined: the same days in fewer ranges."""
+    out: list[list] = []
+    for first, last in sorted(ranges):
+        if out and first <= out[-1][1] + dt.timedelta(days=1):
+            out[-1][1] = max(out[-1][1], last)
+        else:
+            out.append([first, last])
+    return [(first, last) for first, last in out]
+
+
 def _preload_events(w, keys: set) -> None:
-    """``Builder._similar_event``'s candidates for every (kind, date) of a batch, in one query: the stored
-    events of that kind within the merge window of the date, by id, at most 200."""
+    """``Builder._similar_event``'s candidates for every (kind, date) of a batch, in one query per kind: the
+    stored events of that kind within the merge window of the date, by id, at most 200."""
     if len(keys) < 2:
         return  # one key: the lazy query of _similar_event is as cheap
-    window = dt.timedelta(days=MERGE_WINDOW_DAYS)
-    rows = list(Suggestion.objects.filter(_windows("date", {d for _k, d in keys}), kind__in={k for k, _d in keys})
-                .order_by("id"))
+    todo = {(str(kind), date) for kind, date in keys} - set(w.events)
+    near: dict[tuple, list] = {key: [] for key in todo}
+    days = [dt.timedelta(days=i) for i in range(-MERGE_WINDOW_DAYS, MERGE_WINDOW_DAYS + 1)]
+    for kind in sorted({k for k, _d in todo}):
+        dates = {d for k, d in todo if k == kind}
+        open_keys = {(kind, d) for d in dates}
+        # Read by id until every date has its 200 (a busy period has thousands of events near its dates).
+        rows = Suggestion.objects.filter(_windows("date", dates), kind=kind).order_by("id")
+        for row in rows.iterator(chunk_size=400):
+            for delta in days:
+                key = (kind, row.date + delta)
+                if key in open_keys:
+                    near[key].append(row)
+                    if len(near[key]) >= 200:
+                        open_keys.discard(key)
+            if not open_keys:
+                break
     for kind, date in keys:
         key = (str(kind), date)
-        if key not in w.events:
-            near = [r for r in rows if r.kind == kind and date - window <= r.date <= date + window][:200]
-            w.events[key] = [w.known.setdefault(row.fingerprint, row) for row in near]
+        if key in near and key not in w.events:
+            w.events[key] = [w.known.setdefault(row.fingerprint, row) for row in near[key]]
 
 
 def _write(w, builders) -> None:
     """The new suggestions, their countries and the new evidence, in a few statements."""
-    from amity.intake.pipeline import insert_rows
+    from amity.intake.pipeline import _Row, insert_rows
 
     if w.new:
         for suggestion in w.new:
@@ -445,7 +495,7 @@ def _write(w, builders) -> None:
     links = {(s.pk, c.pk) for s, c in w.countries}
     if links:
         through = Suggestion.countries.through
-        insert_rows(through, [through(suggestion_id=s, country_id=c) for s, c in sorted(links)],
+        insert_rows(through, [_Row(suggestion_id=s, country_id=c) for s, c in sorted(links)],  # rows, not models
                     ignore_conflicts=True)
     if w.evidence:
         try:
@@ -507,6 +557,7 @@ class _Writes:
         self.known = known
         self.has_evidence = {(doc_id, ("pk", pk)) for doc_id, pk in has_evidence}
         self.new: list[Suggestion] = []
+        self.new_of_kind: dict[str, list[Suggestion]] = {}  # w.new by kind, in the same order
         self.countries: list[tuple] = []
         self.evidence: list[SuggestionEvidence] = []
         self.events: dict[tuple, list[Suggestion]] = {}  # (kind, date) -> stored events near that date

@@ -135,3 +135,46 @@ def test_batch_hook_stores_the_same_signals(corpus):
     assert Signal.objects.get(partner_id=jp.pk).documents.count() == 9
     signals_for_documents([spike[0], first[0]])  # again: updated, not duplicated
     assert Signal.objects.count() == 2
+
+
+def test_undated_documents_count_on_their_ingestion_day(corpus, make_doc):
+    """A document without a date counts on the local day it was ingested (created_at), in every path."""
+    from zoneinfo import ZoneInfo
+
+    from amity.intake.models import Document
+    from amity.monitor.signals import document_day, evaluate_many, signals_for_documents
+
+    jp, la, kr, spike, first = corpus
+    hcm = ZoneInfo("Asia/Ho_Chi_Minh")
+    late = dt.datetime.combine(DAY, dt.time(23, 30), tzinfo=hcm)  # 16:30 UTC: still DAY locally
+    next_day = dt.datetime.combine(DAY + dt.timedelta(days=1), dt.time(0, 30), tzinfo=hcm)  # 17:30 UTC on DAY
+    undated = []
+    for i, created in enumerate([late, late, next_day]):
+        d = make_doc(f"undated {i}", date=None)
+        Document.objects.filter(pk=d.pk).update(date=None, created_at=created)
+        d.refresh_from_db()
+        DocumentMention.objects.create(document=d, country=la, name="Laos", kind="country")
+        undated.append(d)
+    assert [document_day(d) for d in undated] == [DAY, DAY, DAY + dt.timedelta(days=1)]
+    by_partner = {r.partner_id: r for r in evaluate(DAY)}
+    assert by_partner[la.pk].count == 6 and by_partner[la.pk].kind == "spike"  # 4 dated + 2 undated
+    assert set(by_partner[la.pk].documents) >= {undated[0].pk, undated[1].pk}
+    assert undated[2].pk not in by_partner[la.pk].documents
+    days = {DAY: {"country": {jp.pk, la.pk}, "organisation": set(), "person": set()},
+            DAY + dt.timedelta(days=1): {"country": {la.pk}, "organisation": set(), "person": set()}}
+    many = evaluate_many(days)
+    for day, partners in days.items():
+        assert sorted(vars(r).items() for r in many[day]) == sorted(vars(r).items() for r in evaluate(day, partners))
+    stored = signals_for_document(undated[0])
+    assert {(s.partner_id, s.date) for s in stored} == {(la.pk, DAY)}
+    assert set(Signal.objects.get(partner_id=la.pk).documents.values_list("id", flat=True)) >= {undated[1].pk}
+    Signal.objects.all().delete()
+    stored = signals_for_documents([undated[0], spike[0]])
+    assert {(s.partner_id, s.date) for s in stored} == {(la.pk, DAY), (jp.pk, DAY)}
+    # A partner first seen in an undated document: first mention on its ingestion day.
+    cu = Country.objects.create(iso2="CU", iso3="CUB", name_en="Cuba")
+    d = make_doc("undated Cuba", date=None)
+    Document.objects.filter(pk=d.pk).update(date=None, created_at=late)
+    DocumentMention.objects.create(document=d, country=cu, name="Cuba", kind="country")
+    assert {(r.partner_id, r.kind) for r in evaluate(DAY, {"country": {cu.pk}})} == {(cu.pk, "first")}
+    assert evaluate(DAY - dt.timedelta(days=1), {"country": {cu.pk}}) == []
