@@ -183,6 +183,8 @@ SPECTACULAR_SETTINGS = {
 AMITY_CONFLICT_WINDOW_DAYS = int(os.environ.get("AMITY_CONFLICT_WINDOW_DAYS", "7"))
 # Four-eyes rule: when on, the person who proposed an activity cannot approve it (another approver must).
 AMITY_APPROVAL_FOUR_EYES = os.environ.get("AMITY_APPROVAL_FOUR_EYES", "").lower() in ("1", "true", "yes", "on")
+# Early signals: the ingestion hooks evaluate only documents dated within this many days of today (0: all).
+AMITY_SIGNAL_RECENT_DAYS = int(os.environ.get("AMITY_SIGNAL_RECENT_DAYS", "30"))
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "")

@@ -220,11 +220,23 @@ def notify_watchers(attr: str, signal) -> None:
             url=reverse("monitor:signal_list"), kind="signal")
 
 
+def recent_enough(day: dt.date | None) -> bool:
+    """Signals are news: the ingestion hooks evaluate only days within ``AMITY_SIGNAL_RECENT_DAYS`` (30) of
+    today. An archive import (documents of past years) raises no alerts about spikes long gone and costs no
+    baseline queries for hundreds of past days; ``amity compute_signals --date D`` evaluates any past day."""
+    if day is None:
+        return False
+    from django.conf import settings
+
+    recent = getattr(settings, "AMITY_SIGNAL_RECENT_DAYS", 30)
+    return not recent or day >= timezone.localdate() - dt.timedelta(days=recent)
+
+
 def signals_for_document(document) -> list:
     """POST_EXTRACT hook: re-evaluate the document's day (its date, else its ingestion day) for the partners it
-    mentions."""
+    mentions, if that day is recent (``recent_enough``)."""
     day = document_day(document)
-    if day is None or getattr(document, "duplicate_of_id", None):
+    if not recent_enough(day) or getattr(document, "duplicate_of_id", None):
         return []
     from amity.intake.models import DocumentMention
 
@@ -430,7 +442,7 @@ def signals_for_documents(documents) -> list:
     from amity.intake.models import DocumentMention
 
     by_id = {d.pk: document_day(d) for d in documents if not getattr(d, "duplicate_of_id", None)}
-    by_id = {pk: day for pk, day in by_id.items() if day is not None}
+    by_id = {pk: day for pk, day in by_id.items() if recent_enough(day)}
     if not by_id:
         return []
     days: dict[dt.date, dict[str, set[int]]] = {}

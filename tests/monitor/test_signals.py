@@ -178,3 +178,20 @@ def test_undated_documents_count_on_their_ingestion_day(corpus, make_doc):
     DocumentMention.objects.create(document=d, country=cu, name="Cuba", kind="country")
     assert {(r.partner_id, r.kind) for r in evaluate(DAY, {"country": {cu.pk}})} == {(cu.pk, "first")}
     assert evaluate(DAY - dt.timedelta(days=1), {"country": {cu.pk}}) == []
+
+
+def test_hooks_evaluate_recent_days_only(corpus, settings):
+    """An archive import raises no signals about past years: the hooks evaluate days within
+    AMITY_SIGNAL_RECENT_DAYS of today; compute_signals still evaluates any day asked for."""
+    from amity.monitor.signals import recent_enough, signals_for_documents
+
+    jp, la, kr, spike, first = corpus
+    settings.AMITY_SIGNAL_RECENT_DAYS = 30
+    assert signals_for_document(spike[0]) == [] and signals_for_documents([spike[0], first[0]]) == []
+    assert not Signal.objects.exists()
+    today = dt.date.today()
+    assert recent_enough(today) and recent_enough(today - dt.timedelta(days=29))
+    assert not recent_enough(today - dt.timedelta(days=400)) and not recent_enough(None)
+    assert {(s.partner_id, s.kind) for s in compute_signals(DAY)} >= {(jp.pk, "spike"), (kr.pk, "first")}
+    settings.AMITY_SIGNAL_RECENT_DAYS = 0  # 0: no limit
+    assert signals_for_document(spike[0])
