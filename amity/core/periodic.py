@@ -118,7 +118,21 @@ class Outcome:
 
 
 def _claim(job: Job, period: str, now: dt.datetime, force: bool):
-    """The PeriodicRun this process now owns for (job, period), or None when another process has it."""
+    """The PeriodicRun this process now owns for (job, period), or None when another process has it. SQLite
+    answers a write that meets another connection's open write with "database (table) is locked": wait a
+    moment and try again (a few times), as its busy timeout would."""
+    from django.db import OperationalError
+
+    for attempt in range(8):
+        try:
+            return _claim_once(job, period, now, force)
+        except OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 7:
+                raise
+            time.sleep(0.02 * (attempt + 1))
+
+
+def _claim_once(job: Job, period: str, now: dt.datetime, force: bool):
     from amity.core.models import PeriodicRun
 
     try:
