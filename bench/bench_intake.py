@@ -143,12 +143,16 @@ def _fill(template: str, rng: random.Random, ctx: dict, vi: bool) -> str:
     return template.format(**values)
 
 
-def make_article(i: int, seed: int = 7, words: int = 500) -> dict:
+def make_article(i: int, seed: int = 7, words: int = 500, recent: dt.date | None = None) -> dict:
+    """One synthetic article. Dated at random over 2018-2025 (an archive: the search corpus), or with ``recent``
+    within the 30 days up to that day (news as a monitor ingests it: the ingestion corpus)."""
     rng = random.Random(seed * 1_000_003 + i)
     vi = rng.random() < 0.25
     country = rng.choice(COUNTRIES)
     place = rng.choice(PLACES)
     date = dt.date(2018, 1, 1) + dt.timedelta(days=rng.randint(0, 8 * 365))
+    if recent is not None:
+        date = recent - dt.timedelta(days=date.toordinal() % 30)
     lead_person = _person(rng)
     ctx = {"country": country[1] if vi else country[0], "demonym": country[3],
            "country_fa": f"Viet Nam – {country[0].replace('the ', '')} Friendship Association"}
@@ -248,8 +252,9 @@ def child_ingest(n: int, n_pipeline: int) -> dict:
     def corpus(start: int, count: int) -> tuple[Path, int]:
         folder = Path(tempfile.mkdtemp(prefix="amity-bench-in-"))
         words = 0
+        today = dt.date.today()
         for i in range(start, start + count):
-            art = make_article(i)
+            art = make_article(i, recent=today)  # news of the last 30 days: early signals are evaluated
             words += len(art["text"].split())
             (folder / f"{i:06d}.txt").write_text(art["text"], encoding="utf-8")
         return folder, words
@@ -348,6 +353,7 @@ def child_load(n: int, keep: Path | None = None) -> dict:
                 [DocumentMention(document=d, kind="country", name=a["iso2"]) for d, a in zip(docs, arts, strict=True)]
                 + [DocumentMention(document=d, kind="event", name=rng.choice(["visit", "donation", "agreement"]))
                    for d in docs])
+            backend.refresh_filter_keys([d.pk for d in docs])  # as linking does after writing mentions
         done = start + len(arts)
         if done % 20000 == 0 or done == n:
             spent = time.perf_counter() - load_start
@@ -360,7 +366,7 @@ def child_load(n: int, keep: Path | None = None) -> dict:
         if pg:
             import importlib
 
-            gin = importlib.import_module("amity.intake.migrations.0002_search_index").PG_UP[1]  # the same index
+            gin = importlib.import_module("amity.intake.migrations.0006_fts_filter_keys").GIN  # the same index
             cur.execute("SET maintenance_work_mem = '1GB'")
             cur.execute(gin)
             steps["gin_index_seconds"] = round(time.perf_counter() - t, 1)

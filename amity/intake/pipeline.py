@@ -55,6 +55,7 @@ from amity.intake.models import (
     Source,
     SourceKind,
 )
+from amity.intake.search import refresh_filter_keys
 
 log = logging.getLogger(__name__)
 
@@ -268,6 +269,7 @@ def step_link(doc: Document) -> None:
     with transaction.atomic():
         DocumentMention.objects.filter(document=doc).delete()
         DocumentMention.objects.bulk_create(rows)
+        refresh_filter_keys([doc.pk])
         _set(doc, status=DocumentStatus.LINKED)
 
 
@@ -467,6 +469,9 @@ def insert_rows(model, objs: list, batch_size: int = 500, ignore_conflicts: bool
     connection = connections[router.db_for_write(model)]
     fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.get_internal_type()
                                                                  in ("AutoField", "BigAutoField"))]
+    # auto_now columns last: a row of plain values is then the attribute tuple plus one timestamp (fast path below)
+    fields = ([f for f in fields if not (isinstance(f, DateField) and (f.auto_now or f.auto_now_add))]
+              + [f for f in fields if isinstance(f, DateField) and (f.auto_now or f.auto_now_add)])
     qn = connection.ops.quote_name
     on_conflict = OnConflict.IGNORE if ignore_conflicts else None
     sql = (f"{connection.ops.insert_statement(on_conflict=on_conflict)} {qn(model._meta.db_table)} "
@@ -487,18 +492,51 @@ def insert_rows(model, objs: list, batch_size: int = 500, ignore_conflicts: bool
             columns.append(("plain" if f.get_internal_type() in _PLAIN_TYPES else "attr", f, None, None))
         else:
             columns.append(("field", f, None, None))
+    from operator import attrgetter
+
     rows = []
+    read = [f.attname for how, f, _v, _p in columns if how != "auto"]
+    autos = [(f.attname, value) for how, f, value, _p in columns if how == "auto"]
+    tail = [prepared for how, _f, _v, prepared in columns if how == "auto"]
+    if read and all(how in ("plain", "auto") for how, _f, _v, _p in columns):
+        # Every column a plain attribute (or a batch timestamp): one C-level attribute read per row; a row with
+        # a value that is not a str, int or None goes the general way below.
+        get = attrgetter(*read) if len(read) > 1 else (lambda obj, _get=attrgetter(read[0]): (_get(obj),))
+        for obj in objs:
+            for name, value in autos:
+                setattr(obj, name, value)
+            values = get(obj)
+            if _PLAIN_VALUES.issuperset(map(type, values)):
+                rows.append([*values, *tail])
+            else:
+                rows.append(_general_row(obj, columns, connection))
+    else:
+        rows = [_general_row(obj, columns, connection) for obj in objs]
+    _execute_rows(connection, model, fields, sql, rows, batch_size, ignore_conflicts)
     for obj in objs:
-        row = []
-        for how, f, value, prepared in columns:
-            if how == "auto":
-                setattr(obj, f.attname, value)
-                row.append(prepared)
-                continue
-            value = getattr(obj, f.attname) if how != "field" else f.pre_save(obj, True)
-            row.append(value if value is None or (how == "plain" and type(value) in (str, int))
-                       else f.get_db_prep_save(value, connection))
-        rows.append(row)
+        state = getattr(obj, "_state", None)  # plain row objects (attributes named like the columns) have none
+        if state is not None:
+            state.adding, state.db = False, connection.alias
+
+
+_PLAIN_VALUES = frozenset({str, int, type(None)})
+
+
+def _general_row(obj, columns, connection) -> list:
+    row = []
+    for how, f, value, prepared in columns:
+        if how == "auto":
+            setattr(obj, f.attname, value)
+            row.append(prepared)
+            continue
+        value = getattr(obj, f.attname) if how != "field" else f.pre_save(obj, True)
+        row.append(value if value is None or (how == "plain" and type(value) in (str, int))
+                   else f.get_db_prep_save(value, connection))
+    return row
+
+
+def _execute_rows(connection, model, fields, sql, rows, batch_size, ignore_conflicts) -> None:
+    qn = connection.ops.quote_name
     with connection.cursor() as cur:
         if connection.vendor == "postgresql" and not ignore_conflicts and not any(
                 f.get_internal_type() == "BinaryField" for f in fields):
@@ -511,10 +549,6 @@ def insert_rows(model, objs: list, batch_size: int = 500, ignore_conflicts: bool
         else:
             for start in range(0, len(rows), batch_size):
                 cur.executemany(sql, rows[start:start + batch_size])
-    for obj in objs:
-        state = getattr(obj, "_state", None)  # plain row objects (attributes named like the columns) have none
-        if state is not None:
-            state.adding, state.db = False, connection.alias
 
 
 def link_batch(docs: list[Document]) -> None:
@@ -528,6 +562,7 @@ def link_batch(docs: list[Document]) -> None:
     with transaction.atomic():
         DocumentMention.objects.filter(document_id__in=ids).delete()
         insert_rows(DocumentMention, rows)
+        refresh_filter_keys(ids)
         Document.objects.filter(pk__in=ids).update(status=DocumentStatus.LINKED, updated_at=timezone.now())
     for doc in docs:
         doc.status = DocumentStatus.LINKED

@@ -2,8 +2,10 @@
 
 - SQLite: FTS5 table ``intake_document_fts(title, body, meta)``, bm25 ranking (title weighs 5x; ``meta`` holds
   the bucket keys and ``xdup``, weight 0).
-- PostgreSQL: ``intake_document_fts(document_id, tsv)`` with a GIN index; ``to_tsvector('simple', ...)`` over
-  the same tokens, ``ts_rank_cd`` ranking (title weight A, body B, bucket keys D).
+- PostgreSQL: ``intake_document_fts(document_id, tsv, fdate, fkeys)`` with a GIN index on tsv;
+  ``to_tsvector('simple', ...)`` over the same tokens, ``ts_rank_cd`` ranking (title weight A, body B, bucket keys
+  D); country and event-type filters are filter keys in ``fkeys`` (checked on the candidate rows, inline, no TOAST;
+  rewritten when linking changes the mentions: ``refresh_filter_keys``), date filters check ``fdate``.
 
 On both, one walk down the newest matches (ids grow with time) gives the rank window and the total: exact up to
 COUNT_EXACT_LIMIT, an estimate above it (``SearchResult.total_exact`` False); facets are exact when the total is,
@@ -20,6 +22,7 @@ except for the ``<mark>`` tags around matches.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -228,6 +231,14 @@ class Backend:
     def prune(self) -> None:
         """Forget index rows whose document is gone (after a bulk TRUNCATE, e.g. a test database flush)."""
 
+    def refresh_filter_keys(self, ids: list[int] | None = None) -> None:
+        """Rewrite the filter keys of the documents ``ids`` (None: all) after their mentions changed (linking)."""
+
+    def split_filters(self, filters: Filters) -> tuple[Filters, str | None, list]:
+        """(the filters left to the SQL id subquery, a condition on the index row ``f`` for the others, its
+        parameters). Base: everything in SQL."""
+        return filters, None, []
+
     def match_sql(self, terms: list[Term], include_duplicates: bool = True) -> tuple[str, list]:
         """SQL selecting the ids of matching documents (for facets and filters)."""
         raise NotImplementedError
@@ -283,7 +294,8 @@ class Backend:
         found: dict[int, None] = {}
         everything = False
         # the matches of each date step, then the filters on those (not the whole filtered set at each step)
-        unfiltered = (None, [], *spec[2:4]) if spec and len(spec) > 4 and spec[4] is not None else spec
+        unfiltered = (None, [], *spec[2:4], None, *spec[5:]) if spec and len(spec) > 4 and spec[4] is not None \
+            else spec
 
         def step(keys, lower=None, upper=None):
             if terms:
@@ -292,9 +304,7 @@ class Backend:
             days = Document.objects.order_by()
             days = days.filter(date=None) if lower is None else days.filter(
                 date__gte=dt.date.fromordinal(lower), date__lte=dt.date.fromordinal(upper))
-            ids = list(days.values_list("id", flat=True))
-            return list(filters.apply(Document.objects.order_by(), ids=ids).values_list("id", flat=True)) \
-                if ids else []
+            return self.filter_ids(filters, list(days.values_list("id", flat=True)))
 
         if first is not None:
             low = max(first, filters.date_from or first).toordinal()
@@ -320,6 +330,10 @@ class Backend:
         order = sorted(found, key=lambda i: (dates.get(i) is None, -(dates[i] or dt.date.min).toordinal()
                                              if dates.get(i) else 0, -i))
         return order[:need]
+
+    def filter_ids(self, filters: Filters, ids: list[int]) -> list[int]:
+        """The documents ``ids`` that pass ``filters`` (the mentions read are those of ``ids`` only)."""
+        return list(filters.apply(Document.objects.order_by(), ids=ids).values_list("id", flat=True)) if ids else []
 
     @staticmethod
     def range_filter(spec, low: int, high: int) -> tuple[str | None, list]:
@@ -400,13 +414,14 @@ class Backend:
         date_filter = self.date_filter_keys(filters)
         sql_filters = replace(filters, date_from=None, date_to=None) if date_filter else filters
         filtered_sql, filtered_params = (None, [])
+        sql_filters, row_cond, row_params = self.split_filters(sql_filters)
         if sql_filters.active:
             # order_by(): without it the model's default ordering rides along into the subquery, and PostgreSQL
             # runs it again for every candidate instead of hashing it once
             filtered_sql, filtered_params = sql_filters.apply(Document.objects.order_by(), duplicates=True).values(
                 "id").query.sql_with_params()
         spec = (filtered_sql, list(filtered_params), filters.include_duplicates, date_filter,
-                sql_filters if sql_filters.active else None)
+                sql_filters if sql_filters.active else None, row_cond, row_params)
         total, total_exact, min_id = self.total_and_window(terms, spec, sort, limit, offset)
         if not total:
             rows = []
@@ -764,9 +779,19 @@ def _tsquery(terms: list[Term], phrases: bool = True, spec=None) -> str:
 class PostgresBackend(Backend):
     vendor = "postgresql"
 
-    INSERT = ("INSERT INTO intake_document_fts(document_id, tsv) VALUES (%s, setweight(to_tsvector('simple', %s), "
-              "'A') || setweight(to_tsvector('simple', %s), 'B') || to_tsvector('simple', %s)) "
-              "ON CONFLICT (document_id) DO UPDATE SET tsv = EXCLUDED.tsv")
+    # The filter keys of a document (``fkeys``, a small tsvector stored inline, never in TOAST): its countries
+    # ``zc<iso2>`` and event types ``ze<md5 of the name, 16 hex>``, from its mentions (rewritten by
+    # ``refresh_filter_keys`` when they change: linking); ``fdate`` is the document's date. These filters are
+    # checked on the candidate index rows (before any phrase check); organisation and person links also
+    # change when partner records are merged, so those filters stay a subquery (migration 0006).
+    KEYS_OF = (
+        "(SELECT COALESCE(array_to_tsvector(array_agg(DISTINCT s.k)), ''::tsvector) FROM ("
+        "SELECT CASE WHEN m.kind = 'country' THEN 'zc' || lower(m.name) ELSE 'ze' || left(md5(m.name), 16) END "
+        "AS k FROM intake_documentmention m WHERE m.document_id = {id} AND m.kind IN ('country', 'event')) s)")
+    INSERT = ("INSERT INTO intake_document_fts(document_id, tsv, fdate, fkeys) VALUES (%s, setweight(to_tsvector("
+              "'simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'B') || to_tsvector('simple', %s), %s, "
+              + KEYS_OF.format(id="%s") + ") ON CONFLICT (document_id) DO UPDATE SET tsv = EXCLUDED.tsv, "
+              "fdate = EXCLUDED.fdate, fkeys = EXCLUDED.fkeys")
 
     @staticmethod
     def _row(doc):
@@ -775,7 +800,44 @@ class PostgresBackend(Backend):
         keys = [*date_keys(doc.date), f"zi{doc.pk // ID_BUCKET}"]
         if doc.status == DocumentStatus.DUPLICATE:
             keys.append("xdup")
-        return (doc.pk, index_text(doc.title), index_text(doc.text), " ".join(keys))
+        return (doc.pk, index_text(doc.title), index_text(doc.text), " ".join(keys), doc.date, doc.pk)
+
+    def refresh_filter_keys(self, ids=None) -> None:
+        with connection.cursor() as cur:
+            if ids is None:
+                cur.execute("UPDATE intake_document_fts f SET fkeys = " + self.KEYS_OF.format(id="f.document_id"))
+            elif ids:
+                cur.execute("UPDATE intake_document_fts f SET fkeys = " + self.KEYS_OF.format(id="f.document_id")
+                            + " WHERE f.document_id = ANY(%s)", [list(ids)])
+
+    def filter_ids(self, filters, ids):
+        """The filter keys on the index rows of ``ids`` first (primary key lookups), then the rest in SQL."""
+        rest, cond, params = self.split_filters(filters)
+        if cond and ids:
+            with connection.cursor() as cur:
+                cur.execute(f"SELECT f.document_id FROM intake_document_fts f WHERE f.document_id = ANY(%s) AND {cond}",
+                            [list(ids), *params])
+                ids = [row[0] for row in cur.fetchall()]
+        return super().filter_ids(rest, ids)
+
+    def split_filters(self, filters):
+        keys, rest = [], filters
+        if filters.country and re.fullmatch(r"[A-Za-z]{2,3}", filters.country):
+            keys.append("zc" + filters.country.lower())
+            rest = replace(rest, country="")
+        if filters.event:
+            keys.append("ze" + hashlib.md5(filters.event.encode(), usedforsecurity=False).hexdigest()[:16])
+            rest = replace(rest, event="")
+        conds, params = [], []
+        if keys:  # lower-case letters and digits only: safe as tsquery input
+            conds.append("f.fkeys @@ %s::tsquery")
+            params.append(" & ".join(keys))
+        for value, op, name in ((filters.date_from, ">=", "date_from"), (filters.date_to, "<=", "date_to")):
+            if value:
+                conds.append(f"f.fdate {op} %s")
+                params.append(value)
+                rest = replace(rest, **{name: None})
+        return rest, (" AND ".join(conds) or None), params
 
     def index(self, doc: Document) -> None:
         self.index_many([doc])
@@ -813,6 +875,9 @@ class PostgresBackend(Backend):
                             [_tsquery(terms), self._window, limit, offset])
                 return [(row[0], float(row[1] or 0)) for row in cur.fetchall()]
         where, params = self._where(spec, "f.tsv @@ m", [])
+        if len(spec) > 6 and spec[5]:
+            where += f" AND {spec[5]}"
+            params = [*params, *spec[6]]
         if min_id is not None:
             where += " AND f.document_id >= %s"
             params = [*params, min_id]
@@ -844,10 +909,14 @@ class PostgresBackend(Backend):
             cond = "f.document_id + 0 BETWEEN %s AND %s"
         if not spec[2]:  # near-duplicates are left out inside the index (key ``xdup``)
             words, full = f"({words}) & !xdup", f"({full}) & !xdup"
+        row_cond, row_params = (spec[5], spec[6]) if len(spec) > 6 else (None, [])
         if len(spec) > 4 and spec[4] is not None:
-            every = self.newest(terms, (None, [], *spec[2:4]), cap)
+            every = self.newest(terms, (None, [], *spec[2:4], None, *spec[5:]), cap)
             if len(every) <= cap:  # few matches: check the filters on them only
                 return self.keep_filtered(spec, every)
+        if row_cond:  # filter keys and date on the candidate rows (inline), the phrases (TOAST) after them
+            cond = f"{row_cond} AND {cond}"
+        filtered = (len(spec) > 4 and spec[4] is not None) or bool(row_cond)
         ids: list[int] = []
         low, high = self.id_span()
         if low is None:
@@ -855,12 +924,12 @@ class PostgresBackend(Backend):
         with transaction.atomic(), connection.cursor() as cur:
             cur.execute("SET LOCAL enable_seqscan = off")  # a seq scan would read every tsvector
             try:
-                upper, span = high, 2 * (cap + 1) * (1 if len(spec) < 5 or spec[4] is None else 8)
+                upper, span = high, 2 * (cap + 1) * (8 if filtered else 1)
                 while True:
                     lower = upper - span + 1
                     if lower <= low + span // 4:  # the rest is not much more: take it all
                         lower = low
-                    cond_params = [lower, upper, full] if "CASE" in cond else [lower, upper]
+                    cond_params = [*row_params, *([lower, upper, full] if "THEN f.tsv" in cond else [lower, upper])]
                     buckets = range(lower // ID_BUCKET, upper // ID_BUCKET + 1)
                     # bucket keys pay off for a range that is a small part of all ids (their postings together
                     # are the range's documents; a common word's are most of the table)
@@ -886,12 +955,19 @@ class PostgresBackend(Backend):
         return ids
 
     def match_keys(self, terms, spec, keys):
-        query = _tsquery(terms, spec=spec)
+        row_cond, row_params = (spec[5], spec[6]) if len(spec) > 6 else (None, [])
+        query = _tsquery(terms, phrases=not row_cond, spec=spec)
         if not spec[2]:
             query = f"({query}) & !xdup"
         if keys:
             query = f"({query}) & (" + " | ".join(keys) + ")"
         where, params = "f.tsv @@ to_tsquery('simple', %s)", [query]
+        if row_cond:  # words in the index, then the filters on the row, then the phrases (TOAST) on the rest
+            where += f" AND {row_cond}"
+            params += row_params
+            if any(term.phrase for term in terms):
+                where += " AND f.tsv @@ to_tsquery('simple', %s)"
+                params.append(_tsquery(terms))
         if spec[0]:
             where += f" AND f.document_id IN ({spec[0]})"
             params += spec[1]
@@ -919,6 +995,11 @@ def get_backend() -> Backend:
 
 def search(query: str, filters: Filters | None = None, **kwargs) -> SearchResult:
     return get_backend().search(query, filters, **kwargs)
+
+
+def refresh_filter_keys(ids: list[int]) -> None:
+    """After the mentions of the documents ``ids`` changed (linking): their index rows' filter keys follow."""
+    get_backend().refresh_filter_keys(ids)
 
 
 # ---------------------------------------------------------------- snippets

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from amity.intake import pipeline
 from amity.intake.models import Document, DocumentMention, DocumentStatus
-from amity.intake.search import Filters, get_backend, highlight, parse_query, search, snippet
+from amity.intake.search import Filters, get_backend, highlight, parse_query, refresh_filter_keys, search, snippet
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +26,8 @@ def make_doc(title: str, text: str, *, date=None, language="en", status=Document
     get_backend().index(doc)
     for kind, name, links in mentions:
         DocumentMention.objects.create(document=doc, kind=kind, name=name, **links)
+    if mentions:
+        refresh_filter_keys([doc.pk])  # as linking does after writing the mentions
     return doc
 
 
@@ -377,3 +379,31 @@ def test_filtered_walk_by_id_ranges(db, monkeypatch):
     assert [h.document.pk for h in by_date.hits] == [
         d.pk for d in Document.objects.order_by("-date", "-pk") if "water" in d.text
         and d.status != DocumentStatus.DUPLICATE and d.mentions.filter(name="JP").exists()][:3]
+
+
+def test_filter_keys_follow_relinking(db, monkeypatch):
+    """Country and event filters are checked on the index row's filter keys (PostgreSQL), which the link step
+    rewrites with the mentions: a re-linked document moves between filters; organisation filters stay exact."""
+    from amity.intake import pipeline
+    from amity.partners.models import Organisation
+
+    doc = make_doc("Friendship visit", "friendship visit in Hue", date=dt.date(2024, 5, 1),
+                   mentions=[("country", "JP", {}), ("event", "visit", {})])
+    other = make_doc("Friendship note", "friendship note", date=dt.date(2023, 5, 1))
+    assert ids(search("friendship", Filters(country="JP"))) == {doc.pk}
+    assert ids(search("friendship", Filters(country="JP", event="visit", date_from=dt.date(2024, 1, 1)))) == {doc.pk}
+    assert ids(search("", Filters(country="JP"))) == {doc.pk}
+    rows = [DocumentMention(document=doc, kind="country", name="FR")]
+    linker = type("L", (), {"mentions": lambda self, d, rows_only=False: list(rows) if d.pk == doc.pk else []})()
+    monkeypatch.setattr(pipeline.Linker, "current", classmethod(lambda cls: linker))
+    pipeline.link_batch([doc, other])
+    assert ids(search("friendship", Filters(country="JP"))) == set()
+    assert ids(search("friendship", Filters(country="fr"))) == {doc.pk}
+    assert ids(search("friendship", Filters(event="visit"))) == set()
+    assert ids(search("", Filters(country="FR"), sort="date")) == {doc.pk}
+    doc.date = dt.date(2025, 1, 1)
+    doc.save()  # re-indexed (date changed): the filter keys stay
+    assert ids(search("friendship", Filters(country="FR", date_from=dt.date(2024, 12, 1)))) == {doc.pk}
+    org = Organisation.objects.create(key="jvfa", name_en="Japan Vietnam Friendship Association")
+    DocumentMention.objects.create(document=other, kind="organisation", name="JVFA", organisation=org)
+    assert ids(search("friendship", Filters(organisation=org.pk))) == {other.pk}
