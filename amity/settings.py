@@ -208,6 +208,7 @@ def _beat_schedule() -> dict:
         "signals": crontab(minute=0, hour=1),
         "agreement_reminders": crontab(minute=0, hour=6),
         "poll_sources": float(AMITY_SOURCE_POLL_MINUTES * 60),
+        "optimize_database": crontab(minute=0, hour=2),
     }
     return {f"amity-{name}": {"task": "amity.core.run_periodic_job", "schedule": when, "args": (name,)}
             for name, when in jobs.items()}

@@ -96,7 +96,28 @@ def default_jobs() -> list[Job]:
             description="remind owners of agreements about to expire; mark expired ones"),
         Job("poll_sources", "amity.intake.polling.poll_sources", "interval", minutes=poll_minutes(),
             description="fetch active RSS/Atom feeds and re-scan watched folders"),
+        Job("optimize_database", "amity.core.periodic.optimize_database", "daily", at=dt.time(2, 0),
+            description="refresh the query planner's statistics (SQLite PRAGMA optimize; PostgreSQL ANALYZE)"),
     ]
+
+
+def optimize_database() -> str:
+    """Keep the planner's statistics true as the corpus grows. Stale statistics are not a small cost: a SQLite
+    database analysed when its mentions were not yet linked to partners planned the signals' first-mention query
+    as a scan of every document (1.6 s per batch at 1M documents, 11 ms once analysed). SQLite: ``PRAGMA
+    optimize`` (analyses the tables whose statistics are out of date, bounded by ``analysis_limit``);
+    PostgreSQL: ``ANALYZE`` (autovacuum does it too; this makes it certain once a day)."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        if connection.vendor == "sqlite":
+            cur.execute("PRAGMA analysis_limit = 2000")
+            cur.execute("PRAGMA optimize")
+            return "PRAGMA optimize"
+        if connection.vendor == "postgresql":
+            cur.execute("ANALYZE")
+            return "ANALYZE"
+    return ""
 
 
 JOBS: list[Job] = default_jobs()
