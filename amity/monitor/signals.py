@@ -19,6 +19,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from amity.core.dateranges import merged_ranges
+
 WINDOW_DAYS = 28
 Z_THRESHOLD = 3.0
 MIN_COUNT = 3
@@ -78,18 +80,6 @@ def _created_in(first: dt.date, last: dt.date) -> Q:
     return Q(document__created_at__gte=_midnight(first), document__created_at__lt=_midnight(last + dt.timedelta(days=1)))
 
 
-def _merged(ranges) -> list[tuple[dt.date, dt.date]]:
-    """Inclusive (first, last) day ranges, overlapping or adjacent ones joined: the same days in fewer ranges
-    (a batch's windows overlap almost entirely)."""
-    out: list[list] = []
-    for first, last in sorted(ranges):
-        if out and first <= out[-1][1] + dt.timedelta(days=1):
-            out[-1][1] = max(out[-1][1], last)
-        else:
-            out.append([first, last])
-    return [(first, last) for first, last in out]
-
-
 def _oldest(undated: bool):
     """The date (``undated``: the created_at) of the oldest non-duplicate document with a mention. Documents are
     read in date order through the date index until one is not a copy, instead of every mention sorted by its
@@ -111,7 +101,7 @@ def _day_rows(qs, attr: str, ranges, undated: bool = True) -> list[tuple[int, dt
     """(partner id, day, document id) of the mentions in ``qs`` whose document's day is within one of
     ``ranges`` ((first, last) days). ``undated=False``: the caller knows there are no undated documents."""
     by_date, by_created = Q(), Q()
-    for first, last in _merged(ranges):
+    for first, last in merged_ranges(ranges):
         by_date |= Q(document__date__range=(first, last))
         by_created |= _created_in(first, last)
     rows = list(_dated(qs).filter(by_date).values_list(f"{attr}_id", "document__date", "document_id"))
@@ -269,7 +259,7 @@ def evaluate_many(days: dict[dt.date, dict[str, set[int]]], *, window: int = WIN
         oldest = min(filter(None, (oldest, timezone.localdate(oldest_undated))))
     starts = {day: day - dt.timedelta(days=window) for day in days}
     in_windows, created_in_windows = Q(), Q()
-    for first, last in _merged((starts[day], day) for day in days):
+    for first, last in merged_ranges((starts[day], day) for day in days):
         in_windows |= Q(document__date__range=(first, last))
         created_in_windows |= _created_in(first, last)
     for attr in PARTNER_FIELDS:

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from amity.core import permissions
+from amity.core.dateranges import merged_ranges
 from amity.core.models import Citation, JournalNote, Source
 from amity.extract.normalize import fold
 from amity.suggestions.matching import EXACT, PROPOSE_AT, Indexes
@@ -434,17 +435,6 @@ def _windows(field: str, dates) -> Q:
     for first, last in merged_ranges((date - window, date + window) for date in dates):
         q |= Q(**{f"{field}__range": (first, last)})
     return q
-
-
-def merged_ranges(ranges) -> list[tuple]:
-    """Inclusive (first, last) day ranges, overlapping or adjacent ones joined: the same days in fewer ranges."""
-    out: list[list] = []
-    for first, last in sorted(ranges):
-        if out and first <= out[-1][1] + dt.timedelta(days=1):
-            out[-1][1] = max(out[-1][1], last)
-        else:
-            out.append([first, last])
-    return [(first, last) for first, last in out]
 
 
 def _preload_events(w, keys: set) -> None:

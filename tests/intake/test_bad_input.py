@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import threading
-import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -17,6 +16,7 @@ from django.urls import reverse
 
 from amity.intake import inputs, pipeline
 from amity.intake.models import Document, IngestRun, Source
+from tests.intake.helpers import encrypted_pdf, make_zip
 
 pytestmark = pytest.mark.django_db
 
@@ -28,23 +28,7 @@ ARTICLE2 = ("Can Tho, 20 June 2025 — The Viet Nam - Cambodia Friendship Associ
             "of teachers and young volunteers between the Mekong provinces.")
 
 
-def _zip(entries: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in entries.items():
-            zf.writestr(name, data)
-    return buf.getvalue()
-
-
-def _encrypted_pdf() -> bytes:
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(200, 200)
-    writer.encrypt(user_password="secret", owner_password="owner")
-    buf = io.BytesIO()
-    writer.write(buf)
-    return buf.getvalue()
+_zip, _encrypted_pdf = make_zip, encrypted_pdf
 
 
 def _xlsx() -> bytes:

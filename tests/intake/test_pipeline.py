@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import zipfile
 
 import pytest
 from django.core.management import call_command
@@ -14,6 +13,7 @@ from amity.intake import pipeline
 from amity.intake.inputs import Item
 from amity.intake.models import Document, DocumentMention, DocumentStatus, IngestRun, RunStatus, Source
 from amity.intake.search import search
+from tests.intake.helpers import encrypted_pdf, make_zip
 
 pytestmark = pytest.mark.django_db
 
@@ -168,23 +168,7 @@ def test_pasted_text_source_and_title(var_dir):
     assert run.added == 1
 
 
-def _zip(entries: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in entries.items():
-            zf.writestr(name, data)
-    return buf.getvalue()
-
-
-def _encrypted_pdf() -> bytes:
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(200, 200)
-    writer.encrypt(user_password="secret", owner_password="owner")
-    buf = io.BytesIO()
-    writer.write(buf)
-    return buf.getvalue()
+_zip, _encrypted_pdf = make_zip, encrypted_pdf
 
 
 def test_bad_inputs_get_clear_messages_and_the_batch_continues(var_dir, tmp_path, monkeypatch):
