@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from amity.core.models import notify
 from amity.extract.normalize import fold
 from amity.monitor.models import Alert, Watchlist
+from amity.monitor.signals import partners_mentioned
 
 
 @lru_cache(maxsize=4096)
@@ -44,18 +45,7 @@ def matches(watchlist, mentioned: dict[str, set[int]], folded_text: str) -> list
 
 
 def mentions_of(document) -> dict[str, set[int]]:
-    from amity.intake.models import DocumentMention
-
-    out = {"country": set(), "organisation": set(), "person": set()}
-    for country, org, person in DocumentMention.objects.filter(document=document).values_list(
-            "country_id", "organisation_id", "person_id"):
-        if country:
-            out["country"].add(country)
-        if org:
-            out["organisation"].add(org)
-        if person:
-            out["person"].add(person)
-    return out
+    return partners_mentioned([document.pk])[document.pk]
 
 
 def match_document(document, watchlists=None) -> list[Alert]:
@@ -73,8 +63,6 @@ def match_document(document, watchlists=None) -> list[Alert]:
 
 def match_documents(documents) -> list[Alert]:
     """The batch form of ``match_document``: the watchlists and the documents' mentions read once."""
-    from amity.intake.models import DocumentMention
-
     documents = [d for d in documents if not getattr(d, "duplicate_of_id", None)]
     if not documents:
         return []
@@ -82,16 +70,7 @@ def match_documents(documents) -> list[Alert]:
         "countries", "organisations", "persons"))
     if not watchlists:
         return []
-    mentioned = {d.pk: {"country": set(), "organisation": set(), "person": set()} for d in documents}
-    for doc_id, country, org, person in DocumentMention.objects.filter(document_id__in=list(mentioned)).values_list(
-            "document_id", "country_id", "organisation_id", "person_id"):
-        out = mentioned[doc_id]
-        if country:
-            out["country"].add(country)
-        if org:
-            out["organisation"].add(org)
-        if person:
-            out["person"].add(person)
+    mentioned = partners_mentioned([d.pk for d in documents])
     created = []
     for document in documents:
         created.extend(_match_one(document, watchlists, mentioned[document.pk]))

@@ -210,6 +210,22 @@ def notify_watchers(attr: str, signal) -> None:
             url=reverse("monitor:signal_list"), kind="signal")
 
 
+def partners_mentioned(document_ids) -> dict[int, dict[str, set[int]]]:
+    """document id -> the partner records it mentions ({"country": ids, "organisation": ids, "person": ids}),
+    for every id asked (empty sets when none), in one query."""
+    from amity.intake.models import DocumentMention
+
+    out = {pk: {attr: set() for attr in PARTNER_FIELDS} for pk in document_ids}
+    if not out:
+        return out
+    for row in DocumentMention.objects.filter(document_id__in=list(out)).values(
+            "document_id", *(f"{attr}_id" for attr in PARTNER_FIELDS)):
+        for attr in PARTNER_FIELDS:
+            if row[f"{attr}_id"]:
+                out[row["document_id"]][attr].add(row[f"{attr}_id"])
+    return out
+
+
 def recent_enough(day: dt.date | None) -> bool:
     """Signals are news: the ingestion hooks evaluate only days within ``AMITY_SIGNAL_RECENT_DAYS`` (30) of
     today. An archive import (documents of past years) raises no alerts about spikes long gone and costs no
@@ -228,14 +244,7 @@ def signals_for_document(document) -> list:
     day = document_day(document)
     if not recent_enough(day) or getattr(document, "duplicate_of_id", None):
         return []
-    from amity.intake.models import DocumentMention
-
-    partners: dict[str, set[int]] = {attr: set() for attr in PARTNER_FIELDS}
-    for row in DocumentMention.objects.filter(document=document).values("country_id", "organisation_id",
-                                                                          "person_id"):
-        for attr in PARTNER_FIELDS:
-            if row[f"{attr}_id"]:
-                partners[attr].add(row[f"{attr}_id"])
+    partners = partners_mentioned([document.pk])[document.pk]
     if not any(partners.values()):
         return []
     return compute_signals(day, partners)
@@ -429,19 +438,16 @@ def _create_signals(attr: str, fresh: list) -> list:
 def signals_for_documents(documents) -> list:
     """The batch form of ``signals_for_document``: each document's day re-evaluated for the partners it
     mentions, with the days of the batch evaluated together."""
-    from amity.intake.models import DocumentMention
-
     by_id = {d.pk: document_day(d) for d in documents if not getattr(d, "duplicate_of_id", None)}
     by_id = {pk: day for pk, day in by_id.items() if recent_enough(day)}
     if not by_id:
         return []
     days: dict[dt.date, dict[str, set[int]]] = {}
-    for row in DocumentMention.objects.filter(document_id__in=list(by_id)).values(
-            "document_id", "country_id", "organisation_id", "person_id"):
-        for attr in PARTNER_FIELDS:
-            if row[f"{attr}_id"]:
-                day = days.setdefault(by_id[row["document_id"]], {a: set() for a in PARTNER_FIELDS})
-                day[attr].add(row[f"{attr}_id"])
+    for pk, partners in partners_mentioned(by_id).items():
+        if any(partners.values()):
+            day = days.setdefault(by_id[pk], {attr: set() for attr in PARTNER_FIELDS})
+            for attr, ids in partners.items():
+                day[attr] |= ids
     if not days:
         return []
     return store_many(days, evaluate_many(days))
