@@ -228,6 +228,18 @@ class Backend:
         for doc in docs:
             self.index(doc)
 
+    def reindex_all(self, documents, batch: int = 1000) -> None:
+        """Write the index rows of every document of ``documents`` (a queryset; migrations pass their historical
+        model's) again, ``batch`` at a time: after a change of what an index row holds."""
+        rows = []
+        for doc in documents.exclude(status="new").only("pk", "title", "text", "status", "date").iterator(batch):
+            rows.append(doc)
+            if len(rows) >= batch:
+                self.index_many(rows)
+                rows = []
+        if rows:
+            self.index_many(rows)
+
     def prune(self) -> None:
         """Forget index rows whose document is gone (after a bulk TRUNCATE, e.g. a test database flush)."""
 

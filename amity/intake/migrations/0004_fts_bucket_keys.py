@@ -8,23 +8,11 @@ from django.db import migrations
 
 
 def forwards(apps, schema_editor):
-    from amity.intake.search import PostgresBackend, SQLiteBackend
+    from amity.intake.search import SQLiteBackend
 
-    if schema_editor.connection.vendor == "postgresql":
-        return  # re-indexed by 0006, once the columns today's PostgreSQL index rows carry exist
-    backend = {"sqlite": SQLiteBackend, "postgresql": PostgresBackend}.get(schema_editor.connection.vendor)
-    if backend is None:
-        return
-    backend = backend()
-    Document = apps.get_model("intake", "Document")
-    batch = []
-    for doc in Document.objects.exclude(status="new").only("pk", "title", "text", "status", "date").iterator(1000):
-        batch.append(doc)
-        if len(batch) >= 1000:
-            backend.index_many(batch)
-            batch = []
-    if batch:
-        backend.index_many(batch)
+    if schema_editor.connection.vendor != "sqlite":
+        return  # PostgreSQL: re-indexed by 0006, once the columns today's PostgreSQL index rows carry exist
+    SQLiteBackend().reindex_all(apps.get_model("intake", "Document").objects.all())
 
 
 class Migration(migrations.Migration):

@@ -32,16 +32,7 @@ def forwards(apps, schema_editor):
         schema_editor.execute(sql)
     # every index row is written again by today's code: words, bucket keys (the re-index 0004 leaves to this
     # migration on PostgreSQL), date and filter keys
-    backend = PostgresBackend()
-    Document = apps.get_model("intake", "Document")
-    batch = []
-    for doc in Document.objects.exclude(status="new").only("pk", "title", "text", "status", "date").iterator(1000):
-        batch.append(doc)
-        if len(batch) >= 1000:
-            backend.index_many(batch)
-            batch = []
-    if batch:
-        backend.index_many(batch)
+    PostgresBackend().reindex_all(apps.get_model("intake", "Document").objects.all())
     schema_editor.execute(GIN)
     schema_editor.execute("ANALYZE intake_document_fts")
 
