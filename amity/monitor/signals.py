@@ -371,8 +371,9 @@ def store_many(days: dict[dt.date, dict[str, set[int]]], results: dict[dt.date, 
                 existing.extend(Signal.objects.filter(partner_type=ct, date__in=list(days), partner_id__in=chunk)
                                 .values_list("id", "date", "partner_id"))
             keep: dict[dt.date, set[int]] = defaultdict(set)
-            have = {(day, pid) for _pk, day, pid in existing}
+            have = {(day, pid): pk for pk, day, pid in existing}
             fresh = []  # signals of partner-days without one yet: written together
+            changed = []  # signals of partner-days with one already: updated together
             for day in sorted(days):
                 for r in mine[day]:
                     obj = objects.get(r.partner_id)
@@ -384,17 +385,54 @@ def store_many(days: dict[dt.date, dict[str, set[int]]], results: dict[dt.date, 
                     if (day, r.partner_id) not in have:
                         fresh.append((Signal(partner_type=ct, partner_id=r.partner_id, date=day, **fields), r))
                         continue
-                    signal, _created = Signal.objects.update_or_create(
-                        partner_type=ct, partner_id=r.partner_id, date=day, defaults=fields)
-                    signal.documents.set(r.documents)
-                    stored.append(signal)
-                    if _created:
-                        notify_watchers(attr, signal)
+                    changed.append((Signal(pk=have[day, r.partner_id], partner_type=ct, partner_id=r.partner_id,
+                                           date=day, **fields), r))
+            stored.extend(_update_signals(attr, changed))
             stored.extend(_create_signals(attr, fresh))
             stale = [pk for pk, day, pid in existing
                      if pid in (days[day].get(attr) or ()) and pid not in keep[day]]
             if stale:
                 Signal.objects.filter(pk__in=stale).delete()
+    return stored
+
+
+_SIGNAL_FIELDS = ("kind", "label", "count", "baseline_mean", "baseline_std", "z")
+
+
+def _update_signals(attr: str, changed: list) -> list:
+    """Rewrite existing signals (their figures and documents) in a few statements; one by one
+    (update_or_create) if one of them was deleted meanwhile."""
+    from django.db import connection
+
+    from amity.intake.pipeline import _Row, insert_rows
+    from amity.monitor.models import Signal
+
+    if not changed:
+        return []
+    qn = connection.ops.quote_name
+    through = Signal.documents.through
+    sql = (f"UPDATE {qn(Signal._meta.db_table)} SET "
+           f"{', '.join(f'{qn(f)} = %s' for f in _SIGNAL_FIELDS)} WHERE {qn('id')} = %s")
+    with transaction.atomic():
+        with connection.cursor() as cur:
+            cur.executemany(sql, [[getattr(s, f) for f in _SIGNAL_FIELDS] + [s.pk] for s, _r in changed])
+            done = cur.rowcount
+        if done == len(changed):
+            through.objects.filter(signal_id__in=[s.pk for s, _r in changed])._raw_delete(through.objects.db)
+            insert_rows(through, [_Row(signal_id=s.pk, document_id=doc_id)
+                                  for s, r in changed for doc_id in r.documents])
+            for signal, _r in changed:
+                signal._state.adding = False
+            return [s for s, _r in changed]
+    stored = []
+    for signal, r in changed:  # some deleted meanwhile: what update_or_create does, one by one
+        fields = {f: getattr(signal, f) for f in _SIGNAL_FIELDS}
+        found, created = Signal.objects.update_or_create(
+            partner_type_id=signal.partner_type_id, partner_id=signal.partner_id, date=signal.date, defaults=fields)
+        found.documents.set(r.documents)
+        stored.append(found)
+        if created:
+            notify_watchers(attr, found)
     return stored
 
 
@@ -415,7 +453,7 @@ def _create_signals(attr: str, fresh: list) -> list:
     except IntegrityError:
         created = []
         for signal, r in fresh:
-            fields = {f: getattr(signal, f) for f in ("kind", "label", "count", "baseline_mean", "baseline_std", "z")}
+            fields = {f: getattr(signal, f) for f in _SIGNAL_FIELDS}
             stored, was_created = Signal.objects.update_or_create(
                 partner_type_id=signal.partner_type_id, partner_id=signal.partner_id, date=signal.date,
                 defaults=fields)

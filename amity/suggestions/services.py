@@ -179,7 +179,8 @@ class Builder:
             w.known[fp] = suggestion
             created = True
         elif suggestion.is_pending and kind in (Kind.ACTIVITY, Kind.AID_COMMITMENT):
-            _union_participants(suggestion, payload, save=suggestion.pk is not None)
+            if _union_participants(suggestion, payload, save=False) and suggestion.pk is not None:
+                w.grown[suggestion.pk] = suggestion  # its payload is written with the batch's other writes
         if countries:
             found = [c for c in (self.idx.country(iso) for iso in countries) if c is not None]
             for country in found:
@@ -469,6 +470,8 @@ def _write(w, builders) -> None:
     """The new suggestions, their countries and the new evidence, in a few statements."""
     from amity.intake.pipeline import _Row, insert_rows
 
+    if w.grown:
+        _update_payloads(list(w.grown.values()))
     if w.new:
         for suggestion in w.new:
             suggestion.search_key = fold(suggestion.label)
@@ -496,6 +499,23 @@ def _write(w, builders) -> None:
                 SuggestionEvidence.objects.get_or_create(
                     suggestion=ev.suggestion, document=ev.document,
                     defaults={"sentence": ev.sentence, "start": ev.start, "end": ev.end})
+
+
+def _update_payloads(suggestions: list[Suggestion]) -> None:
+    """``save(update_fields=["payload", "updated_at"])`` for each, through one prepared UPDATE."""
+    from django.db import connection
+
+    qn = connection.ops.quote_name
+    payload, updated = Suggestion._meta.get_field("payload"), Suggestion._meta.get_field("updated_at")
+    now = timezone.now()
+    rows = []
+    for suggestion in suggestions:
+        suggestion.updated_at = now
+        rows.append([payload.get_db_prep_save(suggestion.payload, connection),
+                     updated.get_db_prep_save(now, connection), suggestion.pk])
+    with connection.cursor() as cur:
+        cur.executemany(f"UPDATE {qn(Suggestion._meta.db_table)} SET {qn(payload.column)} = %s, "
+                        f"{qn(updated.column)} = %s WHERE {qn('id')} = %s", rows)
 
 
 def _write_one_by_one(w, builders) -> None:
@@ -551,6 +571,7 @@ class _Writes:
         self.countries: list[tuple] = []
         self.evidence: list[SuggestionEvidence] = []
         self.events: dict[tuple, list[Suggestion]] = {}  # (kind, date) -> stored events near that date
+        self.grown: dict[int, Suggestion] = {}  # stored suggestions whose participants grew: payload to write
 
     @staticmethod
     def key(suggestion) -> tuple:
@@ -703,13 +724,23 @@ def _best_event(candidates, typ, mine: set):
     for candidate in candidates:
         if candidate.payload.get("type") != typ:
             continue
-        shared = len(mine & _participants(candidate.payload))
+        shared = len(mine & _participants_of(candidate))
         if shared > best_shared:
             best, best_shared = candidate, shared
     return best
 
 
-def _union_participants(suggestion, payload, save: bool = True) -> None:
+def _participants_of(suggestion) -> set[str]:
+    """``_participants(suggestion.payload)``, kept on the instance (a batch compares each stored event with many
+    new ones); ``_union_participants`` drops it when the participants grow."""
+    found = suggestion.__dict__.get("_participants")
+    if found is None:
+        found = suggestion.__dict__["_participants"] = _participants(suggestion.payload)
+    return found
+
+
+def _union_participants(suggestion, payload, save: bool = True) -> bool:
+    """Add ``payload``'s participants to the suggestion's; True if any was new (saved if ``save``)."""
     changed = False
     for key in ("countries", "organisations", "persons"):
         current = list(suggestion.payload.get(key) or [])
@@ -720,8 +751,11 @@ def _union_participants(suggestion, payload, save: bool = True) -> None:
                 folded.add(fold(value))
                 changed = True
         suggestion.payload[key] = current
-    if changed and save:
-        suggestion.save(update_fields=["payload", "updated_at"])
+    if changed:
+        suggestion.__dict__.pop("_participants", None)
+        if save:
+            suggestion.save(update_fields=["payload", "updated_at"])
+    return changed
 
 
 _ACTIVITY_DATES, _ACTIVITY_ROWS = object(), object()  # keys of a batch's activity cache (see _activity_match)

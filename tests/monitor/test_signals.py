@@ -126,7 +126,7 @@ def test_batch_evaluation_equals_day_by_day(corpus):
                                                           for r in evaluate_many(days, min_count=10)[DAY])
 
 
-def test_batch_hook_stores_the_same_signals(corpus):
+def test_batch_hook_stores_the_same_signals(corpus, make_doc):
     from amity.monitor.signals import signals_for_documents
 
     jp, la, kr, spike, first = corpus
@@ -135,6 +135,13 @@ def test_batch_hook_stores_the_same_signals(corpus):
     assert Signal.objects.get(partner_id=jp.pk).documents.count() == 9
     signals_for_documents([spike[0], first[0]])  # again: updated, not duplicated
     assert Signal.objects.count() == 2
+    before = Signal.objects.get(partner_id=jp.pk)
+    late = make_doc("Japan, one more report", date=DAY)
+    DocumentMention.objects.create(document=late, country=jp, name="Japan", kind="country")
+    signals_for_documents([late])  # a later batch of the same day: the stored signal grows in place
+    after = Signal.objects.get(partner_id=jp.pk)
+    assert after.pk == before.pk and after.count == 10 and after.z > before.z
+    assert set(after.documents.values_list("pk", flat=True)) == {d.pk for d in spike} | {late.pk}
 
 
 def test_undated_documents_count_on_their_ingestion_day(corpus, make_doc):

@@ -60,6 +60,30 @@ def test_thirty_reports_of_one_visit_are_one_suggestion_with_thirty_sources(make
     assert Suggestion.objects.count() == 4 and visits.get().evidence.count() == 30
 
 
+def test_later_reports_add_their_participants_to_the_stored_event(make_doc, countries):
+    """A report naming only the person, then (later batches) reports naming the association too: one event whose
+    participants grow; the grown payload is written with the batch."""
+    from amity.intake.models import Document
+
+    for i in range(3):
+        text = VISIT_TEXT.replace("young people", f"young people ({i})")
+        ex = visit_extraction(text)
+        if i == 0:
+            ex["events"][0]["organizations"] = []
+        if i == 2:
+            ex["events"][0]["persons"].append("Nguyen Phuong Nga")
+        make_doc(text, ex, title=f"Outlet {i}")
+    first, *later = Document.objects.order_by("id")
+    services.suggest_from_document(first)
+    visit = Suggestion.objects.get(kind=Kind.ACTIVITY)
+    assert visit.payload["organisations"] == []
+    services.suggest_from_documents(later)
+    visit.refresh_from_db()
+    assert visit.payload["organisations"] == ["Japan-Viet Nam Friendship Association"]
+    assert visit.payload["persons"] == ["Takebe Tsutomu", "Nguyen Phuong Nga"]
+    assert visit.source_count == 3 and Suggestion.objects.filter(kind=Kind.ACTIVITY).count() == 1
+
+
 def test_different_events_stay_apart(make_doc, countries):
     make_doc(VISIT_TEXT, visit_extraction(date="2025-03-10"))
     make_doc(VISIT_TEXT + " x", visit_extraction(VISIT_TEXT + " x", date="2025-05-20"))  # weeks later
