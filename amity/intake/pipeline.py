@@ -156,15 +156,7 @@ def store_item(item: Item, *, source: Source | None = None, owner=None, user=Non
     existing = _by_sha(sha)
     if existing is not None:
         return Outcome(ItemStatus.SKIPPED, "", existing)  # message set by the caller (pending or not)
-    fmt, mime = sniff_format(data, item.name)
-    rel = store_blob(data, sha)
-    doc = Document(
-        source=source, owner=owner, created_by=user, updated_by=user, sha256=sha, blob_path=rel,
-        original_name=item.name[:500], mime=mime[:100], format=item.meta.get("format", fmt)[:20], size=len(data),
-        title=(item.title or "")[:500], url=(item.url or "")[:1000], date=item.date,
-        extraction={"warnings": [item.meta["warning"]]} if item.meta.get("warning") else {},
-    )
-    doc.skip_history_when_saving = True
+    doc = _new_document(item, sha, source=source, owner=owner, user=user)
     try:
         if transaction.get_connection().in_atomic_block:
             with transaction.atomic():
@@ -175,6 +167,71 @@ def store_item(item: Item, *, source: Source | None = None, owner=None, user=Non
         existing = Document.objects.filter(sha256=sha).first()
         return Outcome(ItemStatus.SKIPPED, "", existing)
     return Outcome(ItemStatus.ADDED, "", doc)
+
+
+STORE_BUDGET = 32 * 1024 * 1024  # bytes of loaded items held for one storage batch
+
+
+def store_items(entries: list[tuple[Item, Source | None]], *, owner=None, user=None) -> list[Outcome]:
+    """``store_item`` for several items (each with its source): one lookup of their SHA-256s and one INSERT for
+    the new documents instead of two statements (and, outside a transaction, one commit) per item. An item
+    whose bytes came earlier in the same batch is skipped with a message naming that item. If the INSERT
+    conflicts (another worker stored some of the same bytes meanwhile), the items are stored one by one."""
+    outcomes: list[Outcome | None] = [None] * len(entries)
+    shas: dict[int, str] = {}
+    for i, (item, _source) in enumerate(entries):
+        if item.error:
+            outcomes[i] = Outcome(ItemStatus.FAILED, item.error)
+        elif not (item.data or b"").strip():
+            outcomes[i] = Outcome(ItemStatus.FAILED, "empty file")
+        else:
+            shas[i] = hashlib.sha256(item.data).hexdigest()
+    existing: dict[str, Document] = {}
+    for chunk in _chunked(sorted(set(shas.values())), 500):
+        existing.update((d.sha256, d) for d in Document.objects.filter(sha256__in=chunk)
+                        .only("id", "sha256", "status", "title", "original_name").order_by())
+    first: dict[str, int] = {}  # sha -> the batch's item that stores it
+    new: list[tuple[int, Document]] = []
+    for i, sha in shas.items():
+        item, source = entries[i]
+        if sha in existing:
+            outcomes[i] = Outcome(ItemStatus.SKIPPED, "", existing[sha])
+        elif sha in first:
+            outcomes[i] = Outcome(ItemStatus.SKIPPED, f"same bytes as {entries[first[sha]][0].name}")
+        else:
+            first[sha] = i
+            new.append((i, _new_document(item, sha, source=source, owner=owner, user=user)))
+    try:
+        with transaction.atomic():
+            Document.objects.bulk_create([doc for _i, doc in new], batch_size=200)
+    except IntegrityError:
+        for i, _doc in new:
+            item, source = entries[i]
+            outcomes[i] = store_item(item, source=source, owner=owner, user=user)
+        return outcomes
+    for i, doc in new:
+        outcomes[i] = Outcome(ItemStatus.ADDED, "", doc)
+    return outcomes
+
+
+def _chunked(values: list, size: int):
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def _new_document(item: Item, sha: str, *, source=None, owner=None, user=None) -> Document:
+    """The unsaved document of ``item`` (status new), its bytes written to content-addressed storage."""
+    data = item.data
+    fmt, mime = sniff_format(data, item.name)
+    rel = store_blob(data, sha)
+    doc = Document(
+        source=source, owner=owner, created_by=user, updated_by=user, sha256=sha, blob_path=rel,
+        original_name=item.name[:500], mime=mime[:100], format=item.meta.get("format", fmt)[:20], size=len(data),
+        title=(item.title or "")[:500], url=(item.url or "")[:1000], date=item.date,
+        extraction={"warnings": [item.meta["warning"]]} if item.meta.get("warning") else {},
+    )
+    doc.skip_history_when_saving = True
+    return doc
 
 
 # ---------------------------------------------------------------- steps
@@ -329,7 +386,7 @@ def process_document(doc: Document) -> Document:
 
 # ---------------------------------------------------------------- batches
 
-BATCH_SIZE = 50
+BATCH_SIZE = 100
 
 
 def _prepare_text(doc: Document) -> dict:
@@ -441,11 +498,19 @@ def _update_rows(docs: list[Document], names: list[str]) -> None:
     from django.db import connection
 
     fields = [Document._meta.get_field(n) for n in names]
-    columns = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
-    sql = f"UPDATE {connection.ops.quote_name(Document._meta.db_table)} SET {columns} WHERE id = %s"
+    qn = connection.ops.quote_name
     rows = [[f.get_db_prep_save(getattr(d, f.attname), connection) for f in fields] + [d.pk] for d in docs]
     with connection.cursor() as cur:
-        cur.executemany(sql, rows)
+        if connection.vendor == "postgresql":
+            # One statement for the batch: psycopg's executemany sends (and the server parses and plans) each row
+            columns = ", ".join(f"{qn(f.column)} = v.{qn(f.column)}::{f.db_type(connection)}" for f in fields)
+            names_sql = ", ".join([*(qn(f.column) for f in fields), qn("id")])
+            values = ", ".join([f"({', '.join(['%s'] * (len(fields) + 1))})"] * len(rows))
+            cur.execute(f"UPDATE {qn(Document._meta.db_table)} AS t SET {columns} FROM (VALUES {values}) "
+                        f"AS v({names_sql}) WHERE t.id = v.id::bigint", [value for row in rows for value in row])
+        else:
+            columns = ", ".join(f"{qn(f.column)} = %s" for f in fields)
+            cur.executemany(f"UPDATE {qn(Document._meta.db_table)} SET {columns} WHERE id = %s", rows)
 
 
 _PLAIN_TYPES = {"CharField", "TextField", "IntegerField", "BigIntegerField", "SmallIntegerField",
@@ -546,6 +611,13 @@ def _execute_rows(connection, model, fields, sql, rows, batch_size, ignore_confl
             with connection.wrap_database_errors, cur.cursor.copy(copy_sql) as copy:
                 for row in rows:
                     copy.write_row(row)
+        elif connection.vendor == "postgresql":  # ON CONFLICT: one multi-row INSERT per chunk, not one per row
+            head, _values, tail = sql.partition(f"VALUES ({', '.join(['%s'] * len(fields))})")
+            one = f"({', '.join(['%s'] * len(fields))})"
+            for start in range(0, len(rows), batch_size):
+                chunk = rows[start:start + batch_size]
+                cur.execute(f"{head}VALUES {', '.join([one] * len(chunk))}{tail}",
+                            [value for row in chunk for value in row])
         else:
             for start in range(0, len(rows), batch_size):
                 cur.executemany(sql, rows[start:start + batch_size])
@@ -794,6 +866,9 @@ class Ingestor:
         self.summary = Summary()
         self._items: list[IngestItem] = []
         self._pending: list[tuple[str, Document, bool]] = []
+        self._to_store: list[tuple[Item, Source | None]] = []  # loaded items, stored together (store_items)
+        self._to_store_bytes = 0
+        self._to_store_urls: set[str] = set()
         Linker.reset()
 
     def start(self, total: int = 0) -> None:
@@ -835,14 +910,44 @@ class Ingestor:
             self.progress(self.run, name)
 
     def ingest_item(self, item: Item) -> None:
-        if item.meta.get("fetch") and item.url and Document.objects.filter(url=item.url).exists():
+        """Load the item and queue it for storage; a full queue is stored and processed (``flush``)."""
+        if item.meta.get("fetch") and item.url and (item.url in self._to_store_urls
+                                                    or Document.objects.filter(url=item.url).exists()):
             self.record(item.name, ItemStatus.SKIPPED, "already ingested (same address)")
             return
         item = load_item(item, **({"timeout": self.timeout} if self.timeout else {}))
-        outcome = store_item(item, source=self.source, owner=self.owner, user=self.user)
+        self._to_store.append((item, self.source))
+        self._to_store_bytes += len(item.data or b"")
+        if item.url:
+            self._to_store_urls.add(item.url)
+        if len(self._to_store) + len(self._pending) >= BATCH_SIZE or self._to_store_bytes >= STORE_BUDGET:
+            self.flush()
+
+    def _store_queued(self) -> None:
+        entries, self._to_store, self._to_store_bytes, self._to_store_urls = self._to_store, [], 0, set()
+        if not entries:
+            return
+        try:
+            outcomes = store_items(entries, owner=self.owner, user=self.user)
+        except Exception:  # noqa: BLE001 - e.g. storage full: each item on its own, so one failure stays its own
+            log.exception("storing a batch failed; storing its items one by one")
+            outcomes = []
+            for item, source in entries:
+                try:
+                    outcomes.append(store_item(item, source=source, owner=self.owner, user=self.user))
+                except Exception as exc:  # noqa: BLE001
+                    outcomes.append(Outcome(ItemStatus.FAILED, f"{type(exc).__name__}: {exc}"))
+        for (item, _source), outcome in zip(entries, outcomes, strict=True):
+            self._stored(item, outcome)
+
+    def _stored(self, item: Item, outcome: Outcome) -> None:
+        """Record a failed or skipped item; queue a new (or interrupted) document for processing."""
         doc = outcome.document
         if outcome.status == ItemStatus.FAILED:
             self.record(item.name, ItemStatus.FAILED, outcome.message)
+            return
+        if doc is None:  # the same bytes as an earlier item of this batch
+            self.record(item.name, ItemStatus.SKIPPED, outcome.message)
             return
         resumed = outcome.status == ItemStatus.SKIPPED and doc.status in PENDING_STATUSES
         if outcome.status == ItemStatus.SKIPPED and not resumed:
@@ -852,11 +957,10 @@ class Ingestor:
         if resumed:
             doc = Document.objects.get(pk=doc.pk)
         self._pending.append((item.name, doc, resumed))
-        if len(self._pending) >= BATCH_SIZE:
-            self.flush()
 
     def flush(self) -> None:
-        """Process the buffered documents as one batch and record their outcome."""
+        """Store the queued items, process the new documents as one batch and record their outcome."""
+        self._store_queued()
         pending, self._pending = self._pending, []
         if not pending:
             return

@@ -72,6 +72,18 @@ def test_same_bytes_change_nothing(var_dir, samples):
     assert list(Document.objects.order_by("pk").values_list("pk", "sha256", "status", "updated_at")) == before
 
 
+def test_same_bytes_twice_in_one_batch_are_stored_once(var_dir, tmp_path):
+    """Items are stored a batch at a time: a copy later in the same batch is skipped, naming the first."""
+    (tmp_path / "a.txt").write_text(ARTICLE_EN, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(ARTICLE_EN, encoding="utf-8")
+    (tmp_path / "c.txt").write_text(ARTICLE_VI, encoding="utf-8")
+    run = ingest(paths=[tmp_path])
+    assert (run.added, run.skipped, run.failed) == (2, 1, 0)
+    assert Document.objects.count() == 2
+    assert run.items.get(name__endswith="b.txt").message == "same bytes as a.txt"
+    assert Document.objects.get(original_name="a.txt").status == DocumentStatus.DONE
+
+
 def test_near_duplicate_linked_to_first_copy(var_dir, tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
