@@ -36,23 +36,26 @@ class Status(models.TextChoices):
 
 
 class Suggestion(models.Model):
-    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices, db_index=True)
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING,
-                              db_index=True)
+    # Indexes: see Meta (ingestion inserts thousands of rows a minute: no index that another one covers, and
+    # no PostgreSQL "_like" copy of the text ones, which no query uses).
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
     label = models.CharField(_("suggestion"), max_length=500)
     search_key = models.TextField(editable=False, blank=True)
     payload = models.JSONField(_("fields"), default=dict, blank=True)
-    fingerprint = models.CharField(max_length=64, unique=True)
+    fingerprint = models.CharField(max_length=64)
     date = models.DateField(_("date"), null=True, blank=True, help_text=_("Event date, for grouping reports."))
     countries = models.ManyToManyField("partners.Country", blank=True, related_name="+",
                                        verbose_name=_("countries"))
 
-    match_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    match_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                   db_index=False)
     match_id = models.PositiveBigIntegerField(null=True, blank=True)
     best_match = GenericForeignKey("match_type", "match_id")
     match_score = models.FloatField(_("match score"), null=True, blank=True)
 
-    record_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    record_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                    db_index=False)
     record_id = models.PositiveBigIntegerField(null=True, blank=True)
     created_record = GenericForeignKey("record_type", "record_id")
 
@@ -67,7 +70,9 @@ class Suggestion(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("suggestion")
         verbose_name_plural = _("suggestions")
+        constraints = [models.UniqueConstraint(fields=["fingerprint"], name="suggestion_fingerprint_unique")]
         indexes = [models.Index(fields=["kind", "status", "date"]),
+                   models.Index(fields=["status"], name="suggestion_status_idx"),
                    models.Index(fields=["match_type", "match_id"]),
                    models.Index(fields=["record_type", "record_id"])]
 
@@ -133,7 +138,8 @@ class Suggestion(models.Model):
 class SuggestionEvidence(models.Model):
     """One document (and sentence) behind a suggestion."""
 
-    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="evidence")
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="evidence",
+                                   db_index=False)  # the unique (suggestion, document) index serves it
     document = models.ForeignKey("intake.Document", on_delete=models.CASCADE, related_name="suggestion_evidence")
     sentence = models.TextField(_("sentence"), max_length=5000)
     start = models.PositiveIntegerField(default=0, help_text=_("Highlight start, relative to the sentence."))
