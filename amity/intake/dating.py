@@ -26,6 +26,7 @@ and at most a couple of ``stat`` calls for folder documents that have no other d
 from __future__ import annotations
 
 import datetime as dt
+import re
 import stat
 from pathlib import Path, PurePosixPath
 
@@ -38,6 +39,8 @@ MIN_DATE = dt.date(1900, 1, 1)
 MIN_MTIME_DATE = dt.date(1981, 1, 1)  # zip archives and broken copies give 1970/1980 timestamps: not a date
 _PREFIX_MAX_CHARS = 40
 _PREFIX_MAX_WORDS = 5
+_DATE_WITHIN_CHARS = _PREFIX_MAX_CHARS + 60  # the prefix, its separator and the longest written date
+_DIGIT = re.compile(r"\d")
 
 
 def latest_allowed() -> dt.date:
@@ -118,7 +121,9 @@ def dateline_date(text: str, latest: dt.date | None = None) -> dt.date | None:
     from amity.extract.normalize import fold
 
     for line in text[:DATELINE_CHARS].splitlines()[:DATELINE_LINES]:
-        if not any(c.isdigit() for c in line):
+        # A dateline's date starts within the short prefix: the rest of a long first paragraph is not read.
+        line = line[:_DATE_WITHIN_CHARS]
+        if not _DIGIT.search(line):
             continue
         folded = fold(line)
         for hit in find(folded):
@@ -126,7 +131,7 @@ def dateline_date(text: str, latest: dt.date | None = None) -> dt.date | None:
                 continue  # a partial date completed from elsewhere is not a dateline
             prefix = folded[:hit.start].strip()
             if len(prefix) > _PREFIX_MAX_CHARS or len(prefix.split()) > _PREFIX_MAX_WORDS or \
-                    any(c.isdigit() for c in prefix):
+                    _DIGIT.search(prefix):
                 break  # only the first date of a line can be its dateline
             value = plausible(_as_date(hit.value), latest)
             if value is not None:
