@@ -37,6 +37,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from amity.core.sql import rows_where_in
 from amity.extract.normalize import fold
 from amity.intake import dating, engine
 from amity.intake.inputs import InputError, Item, iter_bytes, iter_path, iter_url, load_item
@@ -426,10 +427,8 @@ def text_batch(docs: list[Document]) -> None:
             _fail_quietly(doc, exc)
     all_keys = sorted({k for p in prepared.values() if p["keys"] for k in p["keys"]})
     key_docs: dict[int, set[int]] = {}
-    for start in range(0, len(all_keys), 500):
-        for key, doc_id in NearDuplicateKey.objects.filter(key__in=all_keys[start:start + 500]).values_list(
-                "key", "document_id"):
-            key_docs.setdefault(key, set()).add(doc_id)
+    for key, doc_id in rows_where_in(NearDuplicateKey, ("key", "document_id"), "key", all_keys):
+        key_docs.setdefault(key, set()).add(doc_id)
     db_ids = sorted({i for ids in key_docs.values() for i in ids})
     signatures = {  # raw bytes from the database, arrays for documents of this batch
         doc_id: bytes(blob)

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from amity.core import permissions
 from amity.core.dateranges import merged_ranges
 from amity.core.models import Citation, JournalNote, Source
+from amity.core.sql import rows_where_in
 from amity.extract.normalize import fold
 from amity.suggestions.matching import EXACT, PROPOSE_AT, Indexes
 from amity.suggestions.models import Kind, RejectedFingerprint, Status, Suggestion, SuggestionEvidence
@@ -397,9 +398,9 @@ def _flush_many(builders: list[Builder]) -> None:
     rejected: set[str] = set()
     known: dict[str, Suggestion] = {}
     for chunk in _chunks(fps):
-        rejected.update(fp for (fp,) in _by_fingerprint(RejectedFingerprint, "fingerprint", chunk))
+        rejected.update(fp for (fp,) in rows_where_in(RejectedFingerprint, ("fingerprint",), "fingerprint", chunk))
     for chunk in _chunks(fps - rejected):
-        known.update((s.fingerprint, s) for s in _by_fingerprint(Suggestion, "*", chunk))
+        known.update((s.fingerprint, s) for s in _suggestions_by_fingerprint(chunk))
     doc_ids = {b.document.pk for b, _cs in calls}
     has_evidence = set(SuggestionEvidence.objects.filter(document_id__in=doc_ids)
                        .values_list("document_id", "suggestion_id"))
@@ -412,20 +413,17 @@ def _flush_many(builders: list[Builder]) -> None:
     _write(w, [b for b, _cs in calls])
 
 
-def _by_fingerprint(model, columns: str, fingerprints: list):
-    """Rows of ``model`` with these fingerprints, in plain SQL: Django's ``fingerprint__in`` resolves each of the
-    hundreds of values of a batch as an expression, which costs more than the query. ``columns="*"``: model
-    instances; else tuples of those columns."""
+def _suggestions_by_fingerprint(fingerprints: list) -> list[Suggestion]:
+    """The suggestions with these fingerprints, in plain SQL: Django's ``fingerprint__in`` resolves each of the
+    hundreds of values of a batch as an expression, which costs more than the query. On PostgreSQL one
+    ``= ANY(array)``: the server parses a long IN list value by value."""
     from django.db import connection
 
     qn = connection.ops.quote_name
-    sql = (f"SELECT {columns if columns == '*' else ', '.join(qn(c) for c in columns.split(','))} "
-           f"FROM {qn(model._meta.db_table)} WHERE {qn('fingerprint')} IN ({', '.join(['%s'] * len(fingerprints))})")
-    if columns == "*":
-        return list(model.objects.raw(sql, list(fingerprints)))
-    with connection.cursor() as cur:
-        cur.execute(sql, list(fingerprints))
-        return cur.fetchall()
+    sql = f"SELECT * FROM {qn(Suggestion._meta.db_table)} WHERE {qn('fingerprint')} "
+    if connection.vendor == "postgresql":
+        return list(Suggestion.objects.raw(sql + "= ANY(%s)", [list(fingerprints)]))
+    return list(Suggestion.objects.raw(sql + f"IN ({', '.join(['%s'] * len(fingerprints))})", list(fingerprints)))
 
 
 def _windows(field: str, dates) -> Q:
@@ -483,7 +481,7 @@ def _write(w, builders) -> None:
             return
         by_fp = {s.fingerprint: s for s in w.new}
         for chunk in _chunks(by_fp):  # their ids (the fingerprint is unique)
-            for pk, fp in _by_fingerprint(Suggestion, "id,fingerprint", chunk):
+            for pk, fp in rows_where_in(Suggestion, ("id", "fingerprint"), "fingerprint", chunk):
                 by_fp[fp].pk = pk
     links = {(s.pk, c.pk) for s, c in w.countries}
     if links:
