@@ -59,15 +59,29 @@ def iter_path(path: Path) -> Iterator[Item]:
     """A file, a folder (recursive, sorted, hidden files skipped), a zip, or a local RSS/Atom file."""
     path = Path(path)
     if path.is_dir():
-        for child in sorted(p for p in path.rglob("*") if p.is_file()):
-            rel = child.relative_to(path)
-            if any(part.startswith(".") for part in rel.parts) or child.name in SKIP_NAMES:
-                continue
-            yield from _iter_file(child, str(rel))
+        for child, rel in _folder_files(path):
+            yield from _iter_file(child, rel)
     elif path.is_file():
         yield from _iter_file(path, path.name)
     else:
         yield Item(name=str(path), error="no such file or folder")
+
+
+def _folder_files(folder: Path) -> list[tuple[Path, str]]:
+    """(file, name relative to the folder) of every file ``iter_path`` reads in ``folder``, sorted."""
+    out = []
+    for child in sorted(p for p in folder.rglob("*") if p.is_file()):
+        rel = child.relative_to(folder)
+        if not (any(part.startswith(".") for part in rel.parts) or child.name in SKIP_NAMES):
+            out.append((child, str(rel)))
+    return out
+
+
+def count_files(path: Path) -> int:
+    """How many files ``iter_path(path)`` reads (a zip or a feed counts as one): the expected total of a run,
+    known before any file is read, so a folder is never held in memory whole."""
+    path = Path(path)
+    return len(_folder_files(path)) if path.is_dir() else 1
 
 
 def _iter_file(path: Path, name: str) -> Iterator[Item]:

@@ -40,7 +40,7 @@ from django.utils import timezone
 from amity.core.sql import rows_where_in
 from amity.extract.normalize import fold
 from amity.intake import dating, engine
-from amity.intake.inputs import InputError, Item, iter_bytes, iter_path, iter_url, load_item
+from amity.intake.inputs import InputError, Item, count_files, iter_bytes, iter_path, iter_url, load_item
 from amity.intake.models import (
     PENDING_STATUSES,
     Document,
@@ -1049,9 +1049,8 @@ def execute_run(run: IngestRun, *, progress=None, timeout: float | None = None) 
         for path in params.get("paths", []):
             ingestor.source = run.source or source_for(path, kind=params.get("kind"), owner=run.owner,
                                                        user=run.created_by)
-            items = list(iter_path(Path(path)))
-            ingestor.add_total(len(items))
-            ingestor.ingest_items(items)
+            ingestor.add_total(count_files(Path(path)))
+            ingestor.ingest_items(iter_path(Path(path)))  # read file by file: a folder may be larger than memory
         for url in params.get("urls", []):
             source = run.source or source_for(url, owner=run.owner, user=run.created_by)
             ingestor.source = source

@@ -84,6 +84,28 @@ def test_same_bytes_twice_in_one_batch_are_stored_once(var_dir, tmp_path):
     assert Document.objects.get(original_name="a.txt").status == DocumentStatus.DONE
 
 
+def test_a_folder_is_read_file_by_file(var_dir, tmp_path, monkeypatch):
+    """A folder larger than memory: each batch is stored before the next files are read; the total is known
+    from the start."""
+    from amity.intake import inputs
+
+    monkeypatch.setattr(pipeline, "BATCH_SIZE", 2)
+    for i in range(6):
+        words = " ".join(f"w{i}x{j}" for j in range(80))  # unlike each other: no near-duplicates
+        (tmp_path / f"{i}.txt").write_text(f"Report {i}. {words}", encoding="utf-8")
+    stored_when_read = []
+    read = inputs._iter_file
+
+    def spy(path, name):
+        stored_when_read.append(Document.objects.count())
+        yield from read(path, name)
+
+    monkeypatch.setattr(inputs, "_iter_file", spy)
+    run = ingest(paths=[tmp_path])
+    assert (run.total, run.added, run.failed) == (6, 6, 0)
+    assert stored_when_read == [0, 0, 2, 2, 4, 4]
+
+
 def test_near_duplicate_linked_to_first_copy(var_dir, tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
