@@ -639,9 +639,12 @@ def _items(extraction, key) -> list[dict]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
+_UNSAFE_NAME = re.compile(r"[<>]|javascript:|[\x00-\x1f\x7f]", re.IGNORECASE)
+
+
 def _clean_name(value) -> str:
     value = " ".join(str(value or "").split())[:300]
-    if not value or re.search(r"[<>]|javascript:|[\x00-\x1f\x7f]", value, re.IGNORECASE):
+    if not value or _UNSAFE_NAME.search(value):
         return ""
     return value
 
