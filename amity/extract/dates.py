@@ -24,31 +24,51 @@ _MON = "|".join(sorted(MONTHS, key=len, reverse=True))
 _Y = r"(?P<y>(?:19|20)\d\d)"
 _D = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
 
-_PATTERNS = [
+_TIME_OF_DAY = ("sang", "chieu", "toi", "trua", "dem", "toi", "hom")
+_DAY_LEAD = ("ngay", "on", "from", "to", "den", "tu")
+_YEAR_LEAD = ("nam", "in", "year", "since", "by", "until", "of", "during", "early", "late", "mid", "throughout")
+_DIGIT_LED = ("",)     # the match starts at a digit run
+
+# (the words a match can start with, the pattern); every match has a digit run within _LEAD characters
+# of its start, so the patterns are tried only there (see _starts) instead of at every offset
+_PATTERNS: list[tuple[tuple[str, ...], re.Pattern]] = [
     # 2025-03-10
-    re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b"),
+    (_DIGIT_LED, re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")),
     # March 10, 2025 / March 10 / March 10th
-    re.compile(rf"\b(?P<mn>{_MON})\.? {_D}\b(?:,? {_Y}\b)?"),
+    (tuple(MONTHS), re.compile(rf"\b(?P<mn>{_MON})\.? {_D}\b(?:,? {_Y}\b)?")),
     # 10 March 2025 / 10 March
-    re.compile(rf"\b{_D} (?:of )?(?P<mn>{_MON})\b\.?(?:,? {_Y}\b)?"),
+    (_DIGIT_LED, re.compile(rf"\b{_D} (?:of )?(?P<mn>{_MON})\b\.?(?:,? {_Y}\b)?")),
     # March 2025 / in March
-    re.compile(rf"\b(?P<mn>{_MON}) (?:of )?{_Y}\b"),
+    (tuple(MONTHS), re.compile(rf"\b(?P<mn>{_MON}) (?:of )?{_Y}\b")),
     # ngay 10 thang 3 nam 2025 / ngay 10 thang 3
-    re.compile(rf"\bngay {_D} thang (?P<m>[01]?\d)\b(?: nam {_Y}\b)?"),
+    (("ngay",), re.compile(rf"\bngay {_D} thang (?P<m>[01]?\d)\b(?: nam {_Y}\b)?")),
     # 10/3/2025, 10-3-2025, 10.3.2025 (day first, the Vietnamese and British order)
-    re.compile(r"\b(?P<d>[0-3]?\d)([/.-])(?P<m>[01]?\d)\2(?P<y>(?:19|20)\d\d)\b"),
+    (_DIGIT_LED, re.compile(r"\b(?P<d>[0-3]?\d)([/.-])(?P<m>[01]?\d)\2(?P<y>(?:19|20)\d\d)\b")),
     # sang 04/12, chieu 17-1 (time of day + day-month, Vietnamese)
-    re.compile(r"\b(?:sang|chieu|toi|trua|dem|toi|hom) (?:ngay )?(?P<d>[0-3]?\d)[/-](?P<m>[01]?\d)\b(?![/-]\d)"),
+    (_TIME_OF_DAY, re.compile(rf"\b(?:{'|'.join(_TIME_OF_DAY)}) (?:ngay )?(?P<d>[0-3]?\d)[/-](?P<m>[01]?\d)\b(?![/-]\d)")),
     # ngay 10/3 (only after "ngay"/"on"/"from"/"to": a bare 10/3 may be a ratio)
-    re.compile(r"\b(?:ngay|on|from|to|den|tu) (?P<d>[0-3]?\d)/(?P<m>[01]?\d)\b(?!/)"),
+    (_DAY_LEAD, re.compile(rf"\b(?:{'|'.join(_DAY_LEAD)}) (?P<d>[0-3]?\d)/(?P<m>[01]?\d)\b(?!/)")),
     # thang 3/2025, thang 3 nam 2025
-    re.compile(rf"\bthang (?P<m>[01]?\d)(?:/| nam ){_Y}\b"),
+    (("thang",), re.compile(rf"\bthang (?P<m>[01]?\d)(?:/| nam ){_Y}\b")),
     # nam 2025 / in 2025 / year 2025 / bare 2025 in a few safe contexts
-    re.compile(rf"\b(?:nam|in|year|since|by|until|of|during|early|late|mid|throughout) {_Y}\b(?![-/.]\d)"),
+    (_YEAR_LEAD, re.compile(rf"\b(?:{'|'.join(_YEAR_LEAD)}) {_Y}\b(?![-/.]\d)")),
 ]
+# the longest text a pattern has before its first digit ("september of ", "throughout ", "chieu ngay "), with room
+_LEAD = 16
+_LEAD_WORD = re.compile(r"\b[a-z]+")
 
 
-_PATTERNS_EN = [rx for i, rx in enumerate(_PATTERNS) if i not in (4, 6, 8)]   # no "ngay", "sang", "thang"
+def _patterns_by_word() -> dict[str, tuple[int, ...]]:
+    """First word -> the numbers of the patterns that can start with it ("" -> the digit-led ones)."""
+    out: dict[str, tuple[int, ...]] = {}
+    for i, (words, _) in enumerate(_PATTERNS):
+        for w in dict.fromkeys(words):
+            out[w] = (*out.get(w, ()), i)
+    return out
+
+
+_BY_WORD = _patterns_by_word()
+_VI_ONLY = frozenset((4, 6, 8))      # "ngay", "sang", "thang": not tried on English text
 
 
 @dataclass(slots=True)
@@ -66,9 +86,11 @@ def find(folded: str, doc_date: dt.date | None = None, ref_year: int | None = No
     hits: list[DateHit] = []
     pending: list[tuple[int, int, int, int]] = []      # day-month without a year: (start, end, m, d)
     taken = Spans()
-    windows = digit_windows(folded)
-    for rx in (_PATTERNS_EN if lang == "en" else _PATTERNS):
-        for m in (m for lo, hi in windows for m in rx.finditer(folded, lo, hi)):
+    starts = _starts(folded)
+    for i, (_, rx) in enumerate(_PATTERNS):
+        if lang == "en" and i in _VI_ONLY:
+            continue
+        for m in _matches(rx, folded, starts[i]):
             s, e = m.span()
             if taken.overlaps(s, e):
                 continue
@@ -84,8 +106,8 @@ def find(folded: str, doc_date: dt.date | None = None, ref_year: int | None = No
                 taken.add(s, e)
                 hits.append(DateHit(s, e, value))
     if doc_date is not None:
-        for rx, kind in ((_WEEKDAY, "wd"), (_MONTH_ONLY, "mo")):
-            for m in rx.finditer(folded):
+        for rx, kind, names in ((_WEEKDAY, "wd", _WEEKDAY_NAMES), (_MONTH_ONLY, "mo", _MONTH_PREFIXES)):
+            for m in _matches(rx, folded, [(p, len(folded)) for p in _word_before(folded, names)]):
                 if taken.overlaps(*m.span()):
                     continue
                 value = _relative(m, kind, doc_date)
@@ -113,11 +135,67 @@ def find(folded: str, doc_date: dt.date | None = None, ref_year: int | None = No
     return hits
 
 
+def _starts(folded: str) -> list[list[tuple[int, int]]]:
+    """Per pattern, where a match can start, in text order: (offset, end of its digit window).
+    A date has a digit run, and its start is that run or a word of :data:`_PATTERNS` at most
+    ``_LEAD`` characters before it; a few dictionary tests instead of ten scans of every window."""
+    out: list[list[tuple[int, int]]] = [[] for _ in _PATTERNS]
+    windows = digit_windows(folded)
+    wi = 0
+    last = -1
+    for s, _ in _digit_runs(folded):
+        while windows[wi][1] <= s:
+            wi += 1
+        hi = windows[wi][1]
+        if s and folded[s - 1] == " ":   # the words of every pattern end with a space before the digits
+            for m in _LEAD_WORD.finditer(folded, max(0, s - _LEAD), s):
+                p = m.start()
+                if p > last:             # words before the run before are listed already
+                    for i in _BY_WORD.get(m.group(), ()):
+                        out[i].append((p, hi))
+            last = s
+        for i in _BY_WORD[""]:
+            out[i].append((s, hi))
+    return out
+
+
+def _matches(rx: re.Pattern, folded: str, starts: list[tuple[int, int]]):
+    """``rx.finditer`` restricted to the given (start, endpos) pairs: the same matches when every
+    match starts at one of them (non-overlapping, in text order)."""
+    last = -1
+    for p, hi in starts:
+        if p >= last:
+            m = rx.match(folded, p, hi)
+            if m is not None:
+                last = m.end()
+                yield m
+
+
+_WORD_BEFORE = re.compile(r"[a-z]+ $")
+
+
+def _word_before(folded: str, names: tuple[str, ...], reach: int = 12) -> list[int]:
+    """Starts of the words just before each of ``names`` ("on" of "on monday"): where the
+    relative-date patterns, which start with such a word, can match."""
+    out = set()
+    for name in names:
+        q = folded.find(name)
+        while q >= 0:
+            if q and folded[q - 1] == " ":
+                m = _WORD_BEFORE.search(folded, max(0, q - reach), q)
+                if m is not None:
+                    out.add(m.start())
+            q = folded.find(name, q + 1)
+    return sorted(out)
+
+
 _WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
              "thu hai": 0, "thu ba": 1, "thu tu": 2, "thu nam": 3, "thu sau": 4, "thu bay": 5, "chu nhat": 6}
 _WEEKDAY = re.compile(r"\b(?:on|last|this|vao|hom|sang|chieu|toi) (monday|tuesday|wednesday|thursday|friday|saturday|"
                       r"sunday|thu hai|thu ba|thu tu|thu nam|thu sau|thu bay|chu nhat)\b")
 _MONTH_ONLY = re.compile(rf"\b(?:in|since|from|during|early|late|mid|last|this|until|by) (?P<mn>{_MON})\b(?! \d)")
+_WEEKDAY_NAMES = tuple(_WEEKDAYS)
+_MONTH_PREFIXES = tuple({m[:3]: None for m in MONTHS})   # every month name starts with one of these
 
 
 def _relative(m: re.Match, kind: str, doc_date: dt.date) -> str | None:
@@ -134,7 +212,9 @@ def _relative(m: re.Match, kind: str, doc_date: dt.date) -> str | None:
     return f"{year:04d}-{month:02d}"
 
 
-_DIGITS = re.compile(r"\d+")
+_DIGITS = re.compile(r"\d\d*")   # (not \d+: a leading repeat stops the regex from skipping to digits)
+_DIGIT_MASK = bytes(48 if 48 <= c <= 57 else 32 for c in range(256))    # "0" for a digit, " " for the rest
+_ZEROS = re.compile(rb"00*")                                            # (a literal first: found by a fast search)
 
 
 _LAST_DIGITS: tuple = ("", [])
@@ -147,7 +227,10 @@ def _digit_runs(folded: str) -> list[tuple[int, int]]:
     last = _LAST_DIGITS
     if last[0] is folded:
         return last[1]
-    runs = [m.span() for m in _DIGITS.finditer(folded)]
+    if folded.isascii():                 # digits are 0-9: mark them with a byte table, jump between the marks
+        runs = [m.span() for m in _ZEROS.finditer(folded.encode("ascii").translate(_DIGIT_MASK))]
+    else:
+        runs = [m.span() for m in _DIGITS.finditer(folded)]
     _LAST_DIGITS = (folded, runs)
     return runs
 
@@ -249,11 +332,13 @@ def reference_year(folded: str) -> int | None:
     """The year a document talks about most (ties: the latest), for "ngày 10/3" without a date."""
     counts: dict[int, int] = {}
     n = len(folded)
-    for m in _YEAR.finditer(folded):
-        s, e = m.span()
+    # a year is a digit run of its own (a _YEAR match inside a longer run has a digit beside it)
+    for s, e in _digit_runs(folded):
+        if e - s != 4 or not folded.startswith(("19", "20"), s):
+            continue
         if (s and (folded[s - 1].isdigit() or folded[s - 1] in "/.-")) or (e < n and (folded[e].isdigit() or folded[e] == "/")):
             continue
-        y = int(m.group())
+        y = int(folded[s:e])
         counts[y] = counts.get(y, 0) + 1
     if not counts:
         return None

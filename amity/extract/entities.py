@@ -12,6 +12,7 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import islice
 
 from . import orgphrases
 from .gazetteer import COUNTRY, DEMONYM, ORG, PLACE, Gazetteer, Hit
@@ -353,7 +354,7 @@ def organizations(text: str, folded: str, ents: list[Hit], g: Gazetteer,
     listed_starts = [o.start for o in listed]
     removed: set[int] = set()
     # Vietnamese written without diacritics ("Hoi huu nghi Viet Nam"): the shapes in folded words
-    nodiac = lang == "vi" and len(_VI_LETTER.findall(text, 0, 3000)) < 3
+    nodiac = lang == "vi" and len(list(islice(_VI_LETTER.finditer(text, 0, 3000), 3))) < 3
     for s, e in sents:
         k = bisect.bisect_left(head_pos, s)
         if k >= len(head_pos) or head_pos[k] >= e:

@@ -182,8 +182,14 @@ def _shouting(text: str, start: int, end: int) -> bool:
     window = text[lo:hi]
     if len(window) < 16:
         return False
+    encoded = window.encode()
+    if 5 * (len(encoded) - len(encoded.translate(None, _ASCII_LOWER))) >= len(window):
+        return False                     # a fifth lower-case a-z: not 80 % capitals (prose; no per-letter pass)
     letters = sum(map(str.isalpha, window))
     return letters > 0 and sum(map(str.isupper, window)) > 0.8 * letters
+
+
+_ASCII_LOWER = bytes(range(ord("a"), ord("z") + 1))
 
 
 def _has_diacritics(text: str, pos: int) -> bool:

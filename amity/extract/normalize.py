@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from functools import lru_cache
 
 _SPACE = re.compile(r"\s+")
@@ -76,9 +77,29 @@ def fold_aligned(text: str) -> str:
     """
     if text.isascii():                   # fast path: a byte table
         return text.encode("ascii").translate(_ASCII_TABLE).decode("ascii")
+    if len(text.encode("utf-8", "surrogatepass")) - len(text) < len(text) >> 5:
+        return _fold_sparse(text)        # English with a few dashes and quotes
     if not _BEYOND_LIST.search(text):     # Latin, Vietnamese, punctuation: a list is the fastest table
         return text.translate(_list_table())
     return text.translate(_TABLE)
+
+
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+
+
+def _fold_sparse(text: str) -> str:
+    """:func:`fold_aligned` of a text with few non-ASCII characters: the ASCII stretches through the
+    byte table, the rest through the character table (a whole-text ``str.translate`` goes character by
+    character from the first non-ASCII character on)."""
+    parts = []
+    pos = 0
+    for m in _NON_ASCII_RUN.finditer(text):
+        s, e = m.span()
+        parts.append(text[pos:s].encode("ascii").translate(_ASCII_TABLE).decode("ascii"))
+        parts.append(text[s:e].translate(_TABLE))
+        pos = e
+    parts.append(text[pos:].encode("ascii").translate(_ASCII_TABLE).decode("ascii"))
+    return "".join(parts)
 
 
 _LIST_LIMIT = "\u2100"
@@ -128,6 +149,20 @@ def fold_word(word: str) -> str:
     return fold(word)
 
 
+def grouped_alternation(words, guard: str = "") -> str:
+    """``words`` as one regex alternation, tried in the given order, grouped by first character
+    ("N(?:guyen|go)|T(?:ran)"): the same matches as the flat "Nguyen|Go|Tran" (the words that can
+    match at an offset keep their order), but the regex skips to the first characters and tries one
+    group there instead of every word.  ``guard`` (a character class, e.g. ``r"\\w"``): no such
+    character before the word, checked after its first character (a leading look-behind would stop
+    the skipping)."""
+    groups: dict[str, list[str]] = {}
+    for w in words:
+        groups.setdefault(w[0], []).append(re.escape(w[1:]))
+    return "|".join(re.escape(c) + (f"(?<!{guard}{re.escape(c)})" if guard else "") + "(?:" + "|".join(rests) + ")"
+                    for c, rests in groups.items())
+
+
 class Spans:
     """Non-overlapping ``[start, end)`` intervals with O(log n) overlap tests (no quadratic scans
     on megabyte documents)."""
@@ -141,26 +176,21 @@ class Spans:
             self.add(s, e)
 
     def overlaps(self, s: int, e: int) -> bool:
-        import bisect
-
-        i = bisect.bisect_left(self.starts, e)      # intervals starting before e
+        i = bisect_left(self.starts, e)      # intervals starting before e
         return i > 0 and self.ends[i - 1] > s
 
     def add(self, s: int, e: int) -> bool:
         """Add the interval unless it overlaps one already there; True when added."""
-        import bisect
-
-        if self.overlaps(s, e):
+        i = bisect_left(self.starts, e)          # overlaps(), inlined: the engine adds thousands
+        if i > 0 and self.ends[i - 1] > s:
             return False
-        i = bisect.bisect_left(self.starts, s)
+        i = bisect_left(self.starts, s)
         self.starts.insert(i, s)
         self.ends.insert(i, e)
         return True
 
     def remove(self, s: int, e: int) -> None:
-        import bisect
-
-        i = bisect.bisect_left(self.starts, s)
+        i = bisect_left(self.starts, s)
         if i < len(self.starts) and self.starts[i] == s and self.ends[i] == e:
             del self.starts[i]
             del self.ends[i]

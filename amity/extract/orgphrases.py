@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .normalize import fold_word as fold
+from .normalize import grouped_alternation
 
 _TOKEN = re.compile(r"[^\W_][\w'’&.]*(?:-[^\W_][\w'’&.]*)*|[-–&]")
 
@@ -78,12 +79,23 @@ _VI_STOP = frozenset("""ra trong xác luôn đánh cho vào gồm sẽ được 
 trao tặng nhận mở đón gặp tổ chức năm ngày tháng khóa khoá nhiệm kỳ lần thứ cũng còn rất đều vừa qua hôm nay
 mới tới thì mà nên nhưng hay hoặc bởi vì do lại chỉ đây kia ấy cả hơn gần khoảng như tiến hành thực hiện
 triển khai phối hợp hỗ trợ""".split())
-VI_HEAD_RX = re.compile(r"(?<![\w])(" + "|".join(sorted((re.escape(h) for h in VI_HEADS), key=len, reverse=True))
-                         + r")(?=[ ])")
+
+
+def _heads_rx(heads) -> re.Pattern:
+    """Any of ``heads`` as a whole word before a space, the longest first (the "not after a word
+    character" test sits after each first letter: see :func:`.normalize.grouped_alternation`)."""
+    heads = sorted(heads, key=lambda h: len(re.escape(h)), reverse=True)
+    return re.compile("(" + grouped_alternation(heads, guard=r"\w") + r")(?=[ ])")
+
+
+VI_HEAD_RX = _heads_rx(VI_HEADS)
 _VI_NOT_AFTER_HOI = frozenset(("nghị", "thảo", "đàm", "kiến", "viên", "chợ", "diễn", "thi", "trại", "ngộ",
                                "tụ", "họp", "sở", "nhập", "đủ", "ý", "nhà", "nghi", "thao", "dam", "kien"))
 _VI_PLACE = frozenset(("tỉnh", "thành phố", "huyện", "quận", "xã", "phường", "TP.", "TP", "tp.", "thị xã"))
 _VI_CONN = frozenset(("và", "-", "–", "&"))
+
+
+_NON_SPACE = re.compile(r"\S+")
 
 
 @dataclass(slots=True)
@@ -133,7 +145,7 @@ def head_positions(folded: str, lang: str) -> list[int]:
 def english(text: str, lo: int, hi: int, demonym_starts: set[int], sentence_start: int | None = None) -> list[Phrase]:
     """Organisation phrases in ``text[lo:hi]`` (``sentence_start``: where the sentence begins, for
     the sentence-initial-word rule; defaults to ``lo``)."""
-    toks = [(*m.span(), m.group()) for m in _TOKEN.finditer(text, lo, hi)]
+    toks = [(m.start(), m.end(), m[0]) for m in _TOKEN.finditer(text, lo, hi)]
     out: list[Phrase] = []
     n = len(toks)
     first_tok = 0 if toks and toks[0][0] == (lo if sentence_start is None else sentence_start) else -1
@@ -271,13 +283,13 @@ def vietnamese(text: str, lo: int, hi: int, provinces_at=None, nodiac: bool = Fa
         if m.start() < pos:
             continue
         head = V.head_of[m.group(1)]
-        if any(text.startswith(x, m.start()) for x in V.skip):
+        if text.startswith(V.skip, m.start()):
             continue
-        rest = list(re.finditer(r"\S+", text[m.end():min(hi, m.end() + 160)]))
-        words = [(m.end() + r.start(), m.end() + r.end(), r.group()) for r in rest]
-        if not words:
+        bound = min(hi, m.end() + 160)
+        first_word = _NON_SPACE.search(text, m.end(), bound)
+        if first_word is None:
             continue
-        first = words[0][2].rstrip(",.;:)")
+        first = first_word[0].rstrip(",.;:)")
         if nodiac and head == "Trường" and first not in _ND_SCHOOL:
             continue                     # "Truong Quang Nghia" is a person (Trương)
         if head == "Hội" and (first in V.not_after_hoi or first.lower() in V.not_after_hoi):
@@ -285,6 +297,8 @@ def vietnamese(text: str, lo: int, hi: int, provinces_at=None, nodiac: bool = Fa
         if head in ("Ban", "Bộ", "Sở", "Viện", "Trường", "Nhóm", "Làng", "Báo", "Đài", "Cục", "Quỹ") and not _is_cap(first):
             if not (head == "Ban" and first in V.ban_ok):
                 continue
+        # the words after the head (only now: most heads are ruled out by the first word, "Hội nghị")
+        words = [(r.start(), r.end(), r[0]) for r in _NON_SPACE.finditer(text, m.end(), bound)]
         end = m.end()
         prev_cap = False
         lower_run = 0
@@ -314,7 +328,7 @@ def vietnamese(text: str, lo: int, hi: int, provinces_at=None, nodiac: bool = Fa
                 prev_cap, lower_run = True, 0
             elif core in _VI_CONN:
                 nxt = words[k + 1][2] if k + 1 < len(words) else ""
-                if _is_cap(nxt) and not any(text.startswith(h, words[k + 1][0]) for h in V.heads):
+                if _is_cap(nxt) and not text.startswith(V.heads, words[k + 1][0]):
                     prev_cap, lower_run = False, 0
                 else:
                     break
@@ -406,7 +420,7 @@ class _Vocab:
     head_rx: re.Pattern
     head_of: dict
     heads: tuple
-    skip: frozenset
+    skip: tuple                  # (tuples: str.startswith takes them)
     not_after_hoi: frozenset
     ban_ok: frozenset
     surnames: frozenset
@@ -425,12 +439,11 @@ def _vocab(nodiac: bool) -> _Vocab:
     head_of: dict[str, str] = {}
     for h in heads:
         head_of.setdefault(f(h), h)
-    rx = re.compile(r"(?<![\w])(" + "|".join(sorted((re.escape(h) for h in head_of), key=len, reverse=True))
-                    + r")(?=[ ])") if nodiac else VI_HEAD_RX
+    rx = _heads_rx(head_of) if nodiac else VI_HEAD_RX
 
     def fs(words) -> frozenset:
         return frozenset(f(w) for w in words)
 
-    return _Vocab(rx, head_of, tuple(head_of), fs(_VI_SKIP), fs(_VI_NOT_AFTER_HOI),
+    return _Vocab(rx, head_of, tuple(head_of), tuple(fs(_VI_SKIP)), fs(_VI_NOT_AFTER_HOI),
                   fs(("dân", "tuyên", "đối", "chấp", "tổ", "chỉ")), fs(_VN_SURNAMES), fs(("thành", "thị")),
                   fs(("phố", "xã")), fs(("thành", "Việt")), fs(("phố", "Nam")), fs(_VI_PLACE), fs(_VI_STOP))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .gazetteer import COUNTRY, DEMONYM, ORG, PERSON, PLACE, REGION, Gazetteer, Hit
-from .normalize import Spans
+from .normalize import Spans, grouped_alternation
 from .normalize import fold_word as fold
 
 _TOKEN = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
@@ -149,8 +149,8 @@ def _surname_rx(g: Gazetteer) -> re.Pattern:
     the character before a match is checked by the caller."""
     rx = _SURNAME_RX.get(id(g))
     if rx is None:
-        forms = sorted(map(re.escape, _surname_forms(g)), key=len, reverse=True)
-        rx = _SURNAME_RX[id(g)] = re.compile("(?:" + "|".join(forms) + r")(?![^\W\d_])")
+        forms = sorted(_surname_forms(g), key=lambda f: len(re.escape(f)), reverse=True)
+        rx = _SURNAME_RX[id(g)] = re.compile("(?:" + grouped_alternation(forms) + r")(?![^\W\d_])")
     return rx
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 import os
 import re
+from functools import lru_cache
 
 from . import dates as dates_mod
 from . import entities, sentences
@@ -91,12 +93,16 @@ def extract(text: str, *, date: str | dt.date | None = None, lang: str | None = 
     org_spans = Spans((o.start, o.end) for o in orgs)
     orgs_at = {o.start: (o.end, o.canonical) for o in orgs}
     hints = persons_mod.name_hints(text, g)
-    for s, e in sents:
+    # only the sentences holding a title, a name hint or a known person: marked from those few offsets
+    marked = set()
+    for pos in itertools.chain(title_starts, hints, (h.start for h in ents if h.entry.kind == "person")):
+        k = bisect.bisect_right(starts, pos) - 1
+        if k >= 0 and pos < sents[k][1]:
+            marked.add(k)
+    for k in sorted(marked):
+        s, e = sents[k]
         i0, i1 = bisect.bisect_left(ent_starts, s), bisect.bisect_left(ent_starts, e)
         t0, t1 = bisect.bisect_left(title_starts, s), bisect.bisect_left(title_starts, e)
-        if t0 == t1 and bisect.bisect_left(hints, s) == bisect.bisect_left(hints, e) and \
-                not any(h.entry.kind == "person" for h in ents[i0:i1]):
-            continue
         persons.extend(persons_mod.find(text, (s, e), ents[i0:i1], titles[t0:t1], g, org_spans, orgs_at))
 
     out: dict = {"countries": [], "organizations": [], "persons": [], "events": [], "money": [], "figures": []}
@@ -289,16 +295,16 @@ def _absorb(events: list[dict], minor: str, major: str) -> None:
 _NON_ALNUM = re.compile(r"[\W_]+")
 
 
+@lru_cache(maxsize=65536)
 def _org_key(name: str) -> str:
+    """The key that makes "Viet Nam–Romania ..." and "Vietnam - Romania ..." one body (cached: the
+    same names come back in every sentence and article)."""
     key = _NON_ALNUM.sub("", fold_word(name))
     return key.replace("vietnam", "vn").replace("organisation", "organization")
 
 
 def _uniq(items) -> list:
-    seen: dict = {}
-    for x in items:
-        seen.setdefault(x, None)
-    return list(seen)
+    return list(dict.fromkeys(items))
 
 
 def _location(text: str, ents, s: int, e: int, g: Gazetteer) -> str | None:

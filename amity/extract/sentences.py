@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-ZÀ-ỸĐ0-9])")
+# ("[.!?…][.!?…]*", not "[.!?…]+": a leading repeat stops the regex from skipping to the punctuation)
+_BOUNDARY = re.compile(r"[.!?…][.!?…]*[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-ZÀ-ỸĐ0-9])")
 _ABBREV = frozenset("mr mrs ms dr prof st no nos vs etc jr sr gen col lt maj capt sen rep gov assoc dept "
                     "inc ltd co corp u.s u.k u.n tp gs ts pgs ths ks bs mt p ph.d e.g i.e".split())
 _INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]")
