@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 
 from django.db import connection, transaction
 from django.db.models import Count
+from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -64,6 +65,9 @@ ID_BUCKET = 2000
 # a wide range's keys together hold most postings, which the index would merge (PostgreSQL GIN: 90 ms at 100k for
 # "from 2020"); the SQL filter checks only the candidates.
 DATE_KEYS_MAX_SHARE = 0.1
+# Placeholder id bounds in a filter subquery built once and narrowed to each range of a walk (no document id is
+# negative): ``Backend.range_filter``.
+RANGE_LOW, RANGE_HIGH = -(2**62) + 1, -(2**62) + 2
 
 
 @dataclass(frozen=True)
@@ -180,8 +184,8 @@ class Filters:
 
     def apply(self, qs, duplicates: bool | None = None, ids=None, id_range: tuple[int, int] | None = None):
         """Filter ``qs``; ``duplicates=True`` leaves near-duplicates in (the search back end drops them). ``ids``
-        (a list) or ``id_range`` (low, high) narrow the documents and each mention subquery alike, so the
-        database reads only the mentions of those documents."""
+        (a list, or ``Backend.id_list``: one parameter) or ``id_range`` (low, high) narrow the documents and each
+        mention subquery alike, so the database reads only the mentions of those documents."""
         mentions = DocumentMention.objects.all()
         if ids is not None:
             qs, mentions = qs.filter(id__in=ids), mentions.filter(document_id__in=ids)
@@ -270,11 +274,28 @@ class Backend:
         """The ids of the matches indexed with one of the bucket ``keys`` (None: all matches)."""
         raise NotImplementedError
 
-    @staticmethod
-    def id_span() -> tuple[int | None, int | None]:
-        with connection.cursor() as cur:  # two subqueries: SQLite reads min() or max() from an index, not both
-            cur.execute("SELECT (SELECT min(id) FROM intake_document), (SELECT max(id) FROM intake_document)")
-            return cur.fetchone()
+    _spans: dict | None = None  # id_span and date_span, read once per search (``search`` resets them)
+
+    def id_span(self) -> tuple[int | None, int | None]:
+        """(lowest, highest) document id: several steps of a search need it, one query reads it."""
+        if self._spans is None:
+            self._spans = {}
+        if "id" not in self._spans:
+            with connection.cursor() as cur:  # two subqueries: SQLite reads min() or max() from an index, not both
+                cur.execute("SELECT (SELECT min(id) FROM intake_document), (SELECT max(id) FROM intake_document)")
+                self._spans["id"] = tuple(cur.fetchone())
+        return self._spans["id"]
+
+    def date_span(self) -> tuple[dt.date | None, dt.date | None]:
+        """(first, last) document date, read once per search as ``id_span``."""
+        if self._spans is None:
+            self._spans = {}
+        if "date" not in self._spans:
+            with connection.cursor() as cur:
+                cur.execute("SELECT (SELECT min(date) FROM intake_document), (SELECT max(date) FROM intake_document)")
+                self._spans["date"] = tuple(dt.date.fromisoformat(str(v)) if v is not None else None
+                                            for v in cur.fetchone())
+        return self._spans["date"]
 
     def total_and_window(self, terms, spec, sort, limit, offset) -> tuple[int, bool, int | None]:
         """(total, whether it is exact, the lowest id ranked by relevance or None for all). One walk down the
@@ -300,9 +321,7 @@ class Backend:
         """The ``need`` newest matches by date (then id), found by walking the date bucket keys down from the
         newest date, a few days at a time (sized from the total, then from the density seen), so a common query
         reads a few hundred matches instead of all of them; undated documents come last."""
-        with connection.cursor() as cur:
-            cur.execute("SELECT (SELECT min(date) FROM intake_document), (SELECT max(date) FROM intake_document)")
-            first, last = (dt.date.fromisoformat(str(v)) if v is not None else None for v in cur.fetchone())
+        first, last = self.date_span()
         found: dict[int, None] = {}
         everything = False
         # the matches of each date step, then the filters on those (not the whole filtered set at each step)
@@ -345,33 +364,48 @@ class Backend:
 
     def filter_ids(self, filters: Filters, ids: list[int]) -> list[int]:
         """The documents ``ids`` that pass ``filters`` (the mentions read are those of ``ids`` only)."""
-        return list(filters.apply(Document.objects.order_by(), ids=ids).values_list("id", flat=True)) if ids else []
+        if not ids:
+            return []
+        return list(filters.apply(Document.objects.order_by(), ids=self.id_list(ids)).values_list("id", flat=True))
 
-    @staticmethod
-    def range_filter(spec, low: int, high: int) -> tuple[str | None, list]:
-        """The filters' id subquery narrowed to the ids ``low`` .. ``high`` (None: no filter)."""
+    def id_list(self, ids: list[int]) -> RawSQL:
+        """``ids`` as one query parameter for ``id__in`` (``id_list_sql``): Django would prepare and bind a
+        parameter per id, twice per filter query (documents and mentions): 10 ms for 900 ids."""
+        sql, params = self.id_list_sql(ids)
+        return RawSQL(sql[1:-1], params)  # RawSQL adds the parentheses
+
+    _range_sql: dict | None = None  # (filters, duplicates) -> the range subquery with RANGE_LOW/RANGE_HIGH
+
+    def range_filter(self, spec, low: int, high: int, duplicates: bool = True) -> tuple[str | None, list]:
+        """The filters' id subquery narrowed to the ids ``low`` .. ``high`` (None: no filter); ``duplicates=False``
+        leaves near-duplicates out in it too. Built by Django once per search, with placeholder bounds that each
+        range of the walk replaces (building it is 1-3 ms of Python)."""
         if len(spec) < 5 or spec[4] is None:
             return None, []
-        sql, params = spec[4].apply(Document.objects.order_by(), duplicates=True, id_range=(low, high)).values(
-            "id").query.sql_with_params()
-        return sql, list(params)
+        if self._range_sql is None:
+            self._range_sql = {}
+        key = (id(spec[4]), duplicates)
+        if key not in self._range_sql:
+            sql, params = spec[4].apply(Document.objects.order_by(), duplicates=duplicates,
+                                        id_range=(RANGE_LOW, RANGE_HIGH)).values("id").query.sql_with_params()
+            self._range_sql[key] = (sql, list(params))
+        sql, params = self._range_sql[key]
+        bounds = {RANGE_LOW: low, RANGE_HIGH: high}
+        return sql, [bounds.get(p, p) if type(p) is int else p for p in params]
 
-    @staticmethod
-    def keep_filtered(spec, ids: list[int]) -> list[int]:
+    def keep_filtered(self, spec, ids: list[int]) -> list[int]:
         """``ids`` that pass the filters (the mentions read are those of ``ids`` only)."""
         if not ids or len(spec) < 5 or spec[4] is None:
             return ids
-        kept = set(spec[4].apply(Document.objects.order_by(), duplicates=True, ids=ids).values_list("id", flat=True))
+        kept = set(spec[4].apply(Document.objects.order_by(), duplicates=True, ids=self.id_list(ids))
+                   .values_list("id", flat=True))
         return [i for i in ids if i in kept]
 
-    @staticmethod
-    def date_filter_keys(filters: Filters) -> tuple[str, ...] | None:
+    def date_filter_keys(self, filters: Filters) -> tuple[str, ...] | None:
         """The date keys covering the filter's date range (None: no date filter, or one better left to SQL)."""
         if not (filters.date_from or filters.date_to):
             return None
-        with connection.cursor() as cur:
-            cur.execute("SELECT (SELECT min(date) FROM intake_document), (SELECT max(date) FROM intake_document)")
-            first, last = (dt.date.fromisoformat(str(v)) if v is not None else None for v in cur.fetchone())
+        first, last = self.date_span()
         if first is None:
             return None
         low, high = max(first, filters.date_from or first), min(last, filters.date_to or last)
@@ -400,6 +434,7 @@ class Backend:
                offset: int = 0, facets: bool = True) -> SearchResult:
         filters = filters or Filters()
         terms = parse_query(query)
+        self._spans = {}
         base = filters.apply(Document.objects.all())
         if not terms:  # browsing: newest documents first; total and facets as for a search (newest by id)
             sample = list(base.order_by("-id").values_list("id", flat=True)[:COUNT_EXACT_LIMIT + 1])
@@ -639,13 +674,15 @@ class SQLiteBackend(Backend):
         low, high = self.id_span()
         ids: list[int] = []
         upper, span = high, 8 * (cap + 1)
+        # near-duplicates are left out by the range's id subquery (the status, from the covering index of
+        # migration 0007, as the date): ``NOT meta:xdup`` in FTS5 would check every match of the range
+        where, params = self._fts_where(terms, (None, [], True, *spec[3:4]))
         with connection.cursor() as cur:
             while True:
                 lower = upper - span + 1
                 if lower <= low + span // 4:  # the rest is not much more: take it all
                     lower = low
-                where, params = self._fts_where(terms, unfiltered)
-                filtered_sql, filtered_params = self.range_filter(spec, lower, upper)
+                filtered_sql, filtered_params = self.range_filter(spec, lower, upper, duplicates=spec[2])
                 cur.execute(f"SELECT f.rowid FROM intake_document_fts f WHERE {where} AND f.rowid BETWEEN %s AND %s "
                             f"AND +f.rowid IN ({filtered_sql}) ORDER BY f.rowid DESC LIMIT %s",
                             [*params, lower, upper, *filtered_params, cap + 1 - len(ids)])
@@ -926,13 +963,14 @@ class PostgresBackend(Backend):
             every = self.newest(terms, (None, [], *spec[2:4], None, *spec[5:]), cap)
             if len(every) <= cap:  # few matches: check the filters on them only
                 return self.keep_filtered(spec, every)
-        if row_cond:  # filter keys and date on the candidate rows (inline), the phrases (TOAST) after them
-            cond = f"{row_cond} AND {cond}"
         filtered = (len(spec) > 4 and spec[4] is not None) or bool(row_cond)
-        ids: list[int] = []
         low, high = self.id_span()
         if low is None:
             return []
+        matches = None  # the words' matches, estimated when a range's narrowing depends on it (``narrow``)
+        if row_cond:  # filter keys and date on the candidate rows (inline), the phrases (TOAST) after them
+            cond = f"{row_cond} AND {cond}"
+        ids: list[int] = []
         with transaction.atomic(), connection.cursor() as cur:
             cur.execute("SET LOCAL enable_seqscan = off")  # a seq scan would read every tsvector
             try:
@@ -943,10 +981,12 @@ class PostgresBackend(Backend):
                         lower = low
                     cond_params = [*row_params, *([lower, upper, full] if "THEN f.tsv" in cond else [lower, upper])]
                     buckets = range(lower // ID_BUCKET, upper // ID_BUCKET + 1)
-                    # bucket keys pay off for a range that is a small part of all ids (their postings together
-                    # are the range's documents; a common word's are most of the table)
-                    narrowed = words if len(buckets) > 64 or (upper - lower + 1) * 8 > high - low + 1 else \
-                        f"({words}) & (" + " | ".join(f"zi{b}" for b in buckets) + ")"
+                    size, id_count = upper - lower + 1, high - low + 1
+                    if filtered and matches is None and size * 8 > id_count and size * 3 <= id_count:
+                        # a filtered walk's ranges are wide (a sixth of the ids at 100k documents)
+                        matches = self.words_estimate(words, low, high, 2 * (cap + 1))
+                    narrowed = f"({words}) & (" + " | ".join(f"zi{b}" for b in buckets) + ")" \
+                        if self.narrow(size, id_count, matches or 0, len(buckets)) else words
                     where = f"f.tsv @@ to_tsquery('simple', %s) AND {cond}"
                     params = [narrowed, *cond_params]
                     filtered_sql, filtered_params = self.range_filter(spec, lower, upper)
@@ -966,6 +1006,30 @@ class PostgresBackend(Backend):
                 cur.execute("SET LOCAL enable_seqscan = on")
         return ids
 
+    @staticmethod
+    def narrow(size: int, span: int, matches: int, buckets: int) -> bool:
+        """Whether a range of ``size`` ids (of ``span``) is better narrowed inside GIN by its id bucket keys: their
+        postings together are the range's documents, a common word's are most of the table. At 100k documents,
+        narrowed, a sixth of the ids costs a third of the plain scan for a word in 75% of them and a third of the
+        ids two thirds, half of them twice as much; for a word in 5% of them (5,000 matches) narrowing gains little
+        under an eighth of the ids and costs twice as much from a third. ``matches``: the words' matches (0:
+        unknown)."""
+        if buckets > 64:
+            return False
+        return size * 8 <= span or (size * 3 <= span and matches >= 2 * size)
+
+    @staticmethod
+    def words_estimate(words: str, low: int, high: int, size: int) -> int:
+        """The matches of the tsquery ``words`` among the ids ``low`` .. ``high``, extrapolated from those among the
+        newest ``size`` ids (one GIN scan narrowed to their id buckets: a millisecond or two)."""
+        lower = max(low, high - size + 1)
+        buckets = " | ".join(f"zi{b}" for b in range(lower // ID_BUCKET, high // ID_BUCKET + 1))
+        with connection.cursor() as cur:
+            cur.execute("SELECT count(*) FROM intake_document_fts f WHERE f.tsv @@ to_tsquery('simple', %s) "
+                        "AND f.document_id + 0 BETWEEN %s AND %s", [f"({words}) & ({buckets})", lower, high])
+            seen = cur.fetchone()[0]
+        return seen * (high - low + 1) // (high - lower + 1)
+
     def match_keys(self, terms, spec, keys):
         row_cond, row_params = (spec[5], spec[6]) if len(spec) > 6 else (None, [])
         query = _tsquery(terms, phrases=not row_cond, spec=spec)
@@ -978,7 +1042,7 @@ class PostgresBackend(Backend):
             where += f" AND {row_cond}"
             params += row_params
             if any(term.phrase for term in terms):
-                where += " AND f.tsv @@ to_tsquery('simple', %s)"
+                where += " AND (f.tsv @@ to_tsquery('simple', %s)) IS TRUE"
                 params.append(_tsquery(terms))
         if spec[0]:
             where += f" AND f.document_id IN ({spec[0]})"

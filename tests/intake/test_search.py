@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from django.db import connection
@@ -407,3 +408,109 @@ def test_filter_keys_follow_relinking(db, monkeypatch):
     org = Organisation.objects.create(key="jvfa", name_en="Japan Vietnam Friendship Association")
     DocumentMention.objects.create(document=other, kind="organisation", name="JVFA", organisation=org)
     assert ids(search("friendship", Filters(organisation=org.pk))) == {other.pk}
+
+
+def test_filtered_walk_leaves_duplicates_to_the_filter_subquery(db, monkeypatch):
+    """The filtered walk checks near-duplicates with the filters (document status), not inside the full-text
+    index: left out by default, kept with ``include_duplicates``, in both the walk and its few-matches path."""
+    from amity.intake import search as search_mod
+
+    docs = [make_doc(f"Note {i}", f"friendship school {i}", date=dt.date(2021, 1, 1) + dt.timedelta(days=i),
+                     mentions=[("country", "JP", {})],
+                     status=DocumentStatus.DUPLICATE if i % 4 == 3 else DocumentStatus.DONE) for i in range(24)]
+    kept = {d.pk for d in docs if d.status != DocumentStatus.DUPLICATE}
+    filters = Filters(country="JP", date_from=dt.date(2021, 1, 2))
+    dated = {d.pk for d in docs if d.date >= dt.date(2021, 1, 2)}
+    with_dups = replace(filters, include_duplicates=True)
+    for cap in (50, 3):  # 50: every match seen at once; 3: the walk by id ranges
+        monkeypatch.setattr(search_mod, "COUNT_EXACT_LIMIT", cap)
+        monkeypatch.setattr(search_mod, "RANK_WINDOW", cap)
+        if cap == 3:  # the rank window: the 3 newest filtered matches
+            assert ids(search("friendship", filters, limit=3)) == set(sorted(kept & dated, reverse=True)[:3])
+            assert ids(search("friendship", with_dups, limit=3)) == set(sorted(dated, reverse=True)[:3])
+        assert ids(search("friendship", filters, limit=50)) == kept & dated
+        assert ids(search("friendship", with_dups, limit=50)) == dated
+    monkeypatch.setattr(search_mod, "COUNT_EXACT_LIMIT", 50)
+    assert search("friendship", filters).total == len(kept & dated)
+
+
+def test_range_filter_is_built_once_and_narrowed_per_range(db):
+    """The filters' id subquery of a walk is built once per search; each range gets its own bounds, the filter's
+    own values (a source id, dates) untouched."""
+    backend = get_backend()
+    spec = (None, [], False, None, Filters(country="JP", source=7, date_from=dt.date(2020, 1, 1)))
+    first_sql, first_params = backend.range_filter(spec, 100, 200)
+    second_sql, second_params = backend.range_filter(spec, 5, 99)
+    assert first_sql == second_sql and len(backend._range_sql) == 1
+    assert first_params.count(100) == first_params.count(200) == 2  # documents and mentions
+    assert second_params.count(5) == second_params.count(99) == 2 and 7 in second_params
+    assert not [p for p in second_params if isinstance(p, int) and p < 0]  # no placeholder left
+    assert backend.range_filter((None, [], False, None, None), 1, 2) == (None, [])
+
+
+def test_filters_on_many_ids_pass_them_as_one_parameter(corpus):
+    """``filter_ids`` and the few-matches path pass the ids as one parameter (JSON / array): same documents."""
+    backend = get_backend()
+    every = list(Document.objects.values_list("pk", flat=True)) + list(range(10**6, 10**6 + 2000))
+    assert set(backend.filter_ids(Filters(country="JP"), every)) == {corpus["danang_en"].pk, corpus["scholar"].pk}
+    spec = (None, [], False, None, Filters(language="vi"))
+    assert backend.keep_filtered(spec, every) == [corpus["danang_vi"].pk]
+    assert backend.filter_ids(Filters(country="JP"), []) == []
+
+
+def test_id_and_date_spans_are_read_once_per_search(corpus, django_assert_max_num_queries):
+    backend = get_backend()
+    assert backend.id_span() == (min(d.pk for d in corpus.values()), max(d.pk for d in corpus.values()))
+    assert backend.date_span() == (dt.date(2024, 1, 10), dt.date(2025, 6, 1))
+    with django_assert_max_num_queries(0):
+        backend.id_span()
+        backend.date_span()
+    newer = make_doc("Later note", "friendship", date=dt.date(2026, 1, 1))
+    result = backend.search("friendship", Filters(date_from=dt.date(2025, 12, 1)))  # a new search reads them again
+    assert ids(result) == {newer.pk}
+
+
+def test_document_filter_index_on_sqlite_only():
+    """Migration 0007: SQLite gets the covering index on the filtered document columns; PostgreSQL nothing."""
+    with connection.cursor() as cur:
+        names = {index for index in connection.introspection.get_constraints(cur, "intake_document")}
+    assert ("intake_document_filter_cols" in names) == (connection.vendor == "sqlite")
+
+
+@pytest.mark.parametrize(("size", "matches", "narrow"), [
+    (1_000, 0, True),          # an eighth of the ids or less: always
+    (16_000, 75_000, True),    # a sixth, a common word
+    (16_000, 5_000, False),    # a sixth, a rare word
+    (32_000, 75_000, True),    # a third, a common word
+    (50_000, 100_000, False),  # half: never
+    (200_000, 10**6, False),   # more than 64 buckets
+])
+def test_postgres_narrows_wide_ranges_for_common_words(size, matches, narrow):
+    from amity.intake.search import ID_BUCKET, PostgresBackend
+
+    span = 100_000 if size < 100_000 else 10**7
+    assert PostgresBackend.narrow(size, span, matches, size // ID_BUCKET + 1) is narrow
+
+
+def test_filtered_walk_over_wide_ranges(db, monkeypatch):
+    """A filtered walk whose ranges are a third of the ids or less (PostgreSQL: the words' matches are estimated
+    from the newest ids to choose whether to narrow them by id buckets): the same newest filtered matches."""
+    from amity.intake import search as search_mod
+
+    docs = [make_doc(f"Note {i}", f"friendship {'water' if i % 5 else 'school'} {i}", date=dt.date(2022, 1, 1),
+                     mentions=[("country", "JP" if i % 7 == 0 else "FR", {})]) for i in range(130)]
+    monkeypatch.setattr(search_mod, "COUNT_EXACT_LIMIT", 1)
+    monkeypatch.setattr(search_mod, "RANK_WINDOW", 1)
+    estimate, calls = search_mod.PostgresBackend.words_estimate, []
+    monkeypatch.setattr(search_mod.PostgresBackend, "words_estimate",
+                        staticmethod(lambda *args: calls.append(args) or estimate(*args)))
+    for query, wanted in (("friendship", lambda d: True), ("water", lambda d: "water" in d.text)):
+        expected = [d.pk for d in reversed(docs) if wanted(d) and d.mentions.filter(name="JP").exists()]
+        result = search(query, Filters(country="JP", date_from=dt.date(2021, 1, 1)), limit=1)
+        assert [h.document.pk for h in result.hits] == expected[:1], query
+        assert result.total >= 2 and not result.total_exact
+    assert bool(calls) == (connection.vendor == "postgresql")  # ranges of 32 ids among 130
+    if connection.vendor == "postgresql":
+        low, high = docs[0].pk, docs[-1].pk
+        assert estimate("friendship", low, high, 40) == 130
+        assert estimate("school", low, high, 40) == 8 * 130 // 40  # 8 of the newest 40
