@@ -332,3 +332,25 @@ def test_queries_per_document_do_not_grow_with_its_facts(make_doc, countries, dj
     with django_assert_max_num_queries(20):  # the same document again: nothing new
         services.suggest_from_document(doc)
     assert Suggestion.objects.count() == 20
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_batch_pauses_the_garbage_collector_and_leaves_it_as_it_was(make_doc, countries, monkeypatch, enabled):
+    import gc
+
+    seen = []
+    flush = services._flush_many
+    monkeypatch.setattr(services, "_flush_many", lambda builders: (seen.append(gc.isenabled()), flush(builders)))
+    doc = make_doc(VISIT_TEXT, visit_extraction())
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        services.suggest_from_documents([doc])
+        assert seen == [False] and gc.isenabled() is enabled
+        monkeypatch.setattr(services, "_flush_many", lambda builders: 1 / 0)
+        with pytest.raises(ZeroDivisionError):
+            services.suggest_from_documents([doc])
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
+    assert Suggestion.objects.filter(kind=Kind.ACTIVITY).count() == 1
