@@ -37,6 +37,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from amity.core.gcpause import collector_paused
 from amity.core.sql import rows_where_in
 from amity.extract.normalize import fold
 from amity.intake import dating, engine
@@ -673,6 +674,12 @@ def _mark_done(docs: list[Document]) -> None:
 def process_batch(docs: list[Document]) -> list[Document]:
     """Run the remaining steps of several documents; failures land on the documents, never raise (except a
     KeyboardInterrupt/SystemExit, which leaves every document at a clean, resumable status)."""
+    with collector_paused():  # the batch's objects live until it is written: see core.gcpause
+        _process_batch(docs)
+    return docs
+
+
+def _process_batch(docs: list[Document]) -> None:
     for step, status in ((text_batch, DocumentStatus.NEW), (link_batch, DocumentStatus.EXTRACTED),
                          (hooks_batch, DocumentStatus.LINKED)):
         todo = [d for d in docs if d.status == status]
@@ -687,7 +694,6 @@ def process_batch(docs: list[Document]) -> list[Document]:
                 if fresh is not None:
                     process_document(fresh)
                     doc.__dict__.update({k: v for k, v in fresh.__dict__.items() if not k.startswith("_")})
-    return docs
 
 
 # ---------------------------------------------------------------- near-duplicates

@@ -12,10 +12,8 @@ the reviewer and leaves nothing half-written.
 from __future__ import annotations
 
 import bisect
-import contextlib
 import datetime as dt
 import functools
-import gc
 import hashlib
 import re
 from decimal import Decimal
@@ -29,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from amity.core import permissions
 from amity.core.dateranges import merged_ranges
+from amity.core.gcpause import collector_paused
 from amity.core.models import Citation, JournalNote, Source
 from amity.core.sql import rows_where_in
 from amity.extract.normalize import fold, fold_aligned
@@ -632,7 +631,7 @@ def suggest_from_documents(documents, indexes: Indexes | None = None) -> list[Su
     documents = [d for d in documents if getattr(d, "pk", None) and getattr(d, "extraction", None)]
     if not documents:
         return []
-    with _collector_paused():  # the batch's builders are gone when the collector is back
+    with collector_paused():  # the batch's builders are gone when the collector is back (core.gcpause)
         return _suggest_batch(documents, indexes or Indexes())
 
 
@@ -651,23 +650,6 @@ def _suggest_batch(documents, indexes: Indexes) -> list[Suggestion]:
 
 
 suggest_from_document.batch = suggest_from_documents
-
-
-@contextlib.contextmanager
-def _collector_paused():
-    """Python's cyclic garbage collector off while a batch is built and written. The batch's thousands of
-    suggestions, payloads, evidence and rows all live until it is written, so each collection finds them alive and
-    they soon trigger full collections, which scan every object of the process (the extraction engine's
-    gazetteer among them): ~20% of this hook's CPU, for nothing, since they hold no reference cycles and reference
-    counting frees them when the batch ends. Left as it was if something else turned the collector off."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 # ---- helpers for building ----------------------------------------------------------------------------------

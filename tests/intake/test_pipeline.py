@@ -330,3 +330,20 @@ def test_demo_folder_one_command_then_search(var_dir, reference):
     out = io.StringIO()
     call_command("ingest", "--sources", stdout=out)  # re-check the watched folder: nothing new
     assert "0 added" in out.getvalue()
+
+
+def test_a_batch_runs_with_the_garbage_collector_paused(var_dir, monkeypatch):
+    """core.gcpause: off during a batch's steps, back on after (even when a step fails)."""
+    import gc
+
+    seen = []
+    text_batch = pipeline.text_batch
+
+    def spy(docs):
+        seen.append(gc.isenabled())
+        text_batch(docs)
+
+    monkeypatch.setattr(pipeline, "text_batch", spy)
+    assert gc.isenabled()
+    run = ingest(texts=[ARTICLE_EN])
+    assert run.added == 1 and seen == [False] and gc.isenabled()
