@@ -563,18 +563,32 @@ def insert_rows(model, objs: list, batch_size: int = 500, ignore_conflicts: bool
     read = [f.attname for how, f, _v, _p in columns if how != "auto"]
     autos = [(f.attname, value) for how, f, value, _p in columns if how == "auto"]
     tail = [prepared for how, _f, _v, prepared in columns if how == "auto"]
-    if read and all(how in ("plain", "auto") for how, _f, _v, _p in columns):
-        # Every column a plain attribute (or a batch timestamp): one C-level attribute read per row; a row with
-        # a value that is not a str, int or None goes the general way below.
+    if read and all(how in ("plain", "auto", "attr") for how, _f, _v, _p in columns):
+        # Every column an attribute (or a batch timestamp): one C-level attribute read per row, then the few
+        # non-plain columns (JSON, dates, numbers) prepared by their field; a row whose plain columns hold
+        # something other than a str, int or None goes the general way below.
         get = attrgetter(*read) if len(read) > 1 else (lambda obj, _get=attrgetter(read[0]): (_get(obj),))
+        kept = [(how, f) for how, f, _v, _p in columns if how != "auto"]
+        prepare = [(i, f) for i, (how, f) in enumerate(kept) if how == "attr"]
+        plain = [i for i, (how, _f) in enumerate(kept) if how == "plain"]
         for obj in objs:
             for name, value in autos:
                 setattr(obj, name, value)
             values = get(obj)
-            if _PLAIN_VALUES.issuperset(map(type, values)):
-                rows.append([*values, *tail])
-            else:
+            if not prepare:
+                if _PLAIN_VALUES.issuperset(map(type, values)):
+                    rows.append([*values, *tail])
+                else:
+                    rows.append(_general_row(obj, columns, connection))
+                continue
+            if not _PLAIN_VALUES.issuperset([type(values[i]) for i in plain]):
                 rows.append(_general_row(obj, columns, connection))
+                continue
+            values = list(values)
+            for i, f in prepare:
+                if values[i] is not None:
+                    values[i] = f.get_db_prep_save(values[i], connection)
+            rows.append([*values, *tail])
     else:
         rows = [_general_row(obj, columns, connection) for obj in objs]
     _execute_rows(connection, model, fields, sql, rows, batch_size, ignore_conflicts)
