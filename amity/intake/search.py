@@ -5,7 +5,8 @@
 - PostgreSQL: ``intake_document_fts(document_id, tsv, fdate, fkeys)`` with a GIN index on tsv;
   ``to_tsvector('simple', ...)`` over the same tokens, ``ts_rank_cd`` ranking (title weight A, body B, bucket keys
   D); country and event-type filters are filter keys in ``fkeys`` (checked on the candidate rows, inline, no TOAST;
-  rewritten when linking changes the mentions: ``refresh_filter_keys``), date filters check ``fdate``.
+  rewritten when linking changes the mentions: ``refresh_filter_keys``) and in ``tsv`` (required inside the GIN
+  index), date filters check ``fdate``.
 
 On both, one walk down the newest matches (ids grow with time) gives the rank window and the total: exact up to
 COUNT_EXACT_LIMIT, an estimate above it (``SearchResult.total_exact`` False); facets are exact when the total is,
@@ -255,6 +256,11 @@ class Backend:
         parameters). Base: everything in SQL."""
         return filters, None, []
 
+    def filter_keys(self, filters: Filters) -> list[str]:
+        """The filter keys of ``filters`` that the full-text index holds too (the query requires them inside the
+        index). Base: none."""
+        return []
+
     def match_sql(self, terms: list[Term], include_duplicates: bool = True) -> tuple[str, list]:
         """SQL selecting the ids of matching documents (for facets and filters)."""
         raise NotImplementedError
@@ -263,6 +269,8 @@ class Backend:
         raise NotImplementedError
 
     _window: list[int] | None = None  # the RANK_WINDOW newest matches of the last total_and_window
+    # relevance scores of matches, when the walk computed them on its way (PostgreSQL: ``newest``); None: not asked
+    _scores: dict[int, float] | None = None
     _newest: list[int] | None = None  # up to COUNT_EXACT_LIMIT + 1 newest matches (ids, descending)
     _total = 0
 
@@ -302,6 +310,7 @@ class Backend:
         newest matches gives the rank window and the total: exact up to COUNT_EXACT_LIMIT, above it extrapolated
         from the id span those matches cover (never below the matches seen)."""
         cap = max(COUNT_EXACT_LIMIT, RANK_WINDOW)
+        self._scores = {} if sort != "date" else None  # a relevance search: the walk may score what it reads
         ids = self.newest(terms, spec, cap)
         self._newest, self._window, self._total = ids, None, len(ids)
         min_id = None
@@ -461,6 +470,7 @@ class Backend:
         date_filter = self.date_filter_keys(filters)
         sql_filters = replace(filters, date_from=None, date_to=None) if date_filter else filters
         filtered_sql, filtered_params = (None, [])
+        index_keys = tuple(self.filter_keys(sql_filters))
         sql_filters, row_cond, row_params = self.split_filters(sql_filters)
         if sql_filters.active:
             # order_by(): without it the model's default ordering rides along into the subquery, and PostgreSQL
@@ -468,7 +478,7 @@ class Backend:
             filtered_sql, filtered_params = sql_filters.apply(Document.objects.order_by(), duplicates=True).values(
                 "id").query.sql_with_params()
         spec = (filtered_sql, list(filtered_params), filters.include_duplicates, date_filter,
-                sql_filters if sql_filters.active else None, row_cond, row_params)
+                sql_filters if sql_filters.active else None, row_cond, row_params, index_keys)
         total, total_exact, min_id = self.total_and_window(terms, spec, sort, limit, offset)
         if not total:
             rows = []
@@ -812,9 +822,7 @@ class SQLiteBackend(Backend):
 
 def _tsquery(terms: list[Term], phrases: bool = True, spec=None) -> str:
     """The tsquery of ``terms``; ``phrases=False``: every word of them, in any order (what GIN answers exactly);
-    with the date filter keys of ``spec``."""
-    if spec is not None and len(spec) > 3 and spec[3]:
-        return f"({_tsquery(terms, phrases)}) & (" + " | ".join(spec[3]) + ")"
+    with the date filter keys and the filter keys (country, event type) of ``spec``."""
     parts = []
     for term in terms:
         lexemes = list(term.tokens)
@@ -822,7 +830,18 @@ def _tsquery(terms: list[Term], phrases: bool = True, spec=None) -> str:
             lexemes[-1] += ":*"
         op = " <-> " if phrases else " & "
         parts.append("(" + op.join(lexemes) + ")" if len(lexemes) > 1 else lexemes[0])
-    return " & ".join(parts)
+    query = " & ".join(parts)
+    if spec is not None and len(spec) > 3 and spec[3]:
+        query = f"({query}) & (" + " | ".join(spec[3]) + ")"
+    if spec is not None and len(spec) > 7 and spec[7]:
+        query = f"({query}) & " + " & ".join(spec[7])
+    return query
+
+
+def _pg_ids(ids) -> str:
+    """Document ids (integers) as one PostgreSQL array literal, for ``%s::bigint[]``: psycopg would adapt a list
+    of 1,000 ids element by element, about a millisecond per query."""
+    return "{" + ",".join(map(str, map(int, ids))) + "}"
 
 
 class PostgresBackend(Backend):
@@ -832,15 +851,26 @@ class PostgresBackend(Backend):
     # ``zc<iso2>`` and event types ``ze<md5 of the name, 16 hex>``, from its mentions (rewritten by
     # ``refresh_filter_keys`` when they change: linking); ``fdate`` is the document's date. These filters are
     # checked on the candidate index rows (before any phrase check); organisation and person links also
-    # change when partner records are merged, so those filters stay a subquery (migration 0006).
+    # change when partner records are merged, so those filters stay a subquery (migration 0006). The same keys
+    # are in ``tsv`` (no position, so no rank) and a filtered query requires them inside the GIN index, which
+    # then skips through a common word's postings to the few of the country (migration 0008): a filtered walk
+    # otherwise read every match of the words in its id ranges (25,000 for a common word under a country filter at
+    # 100k documents, 20-40 ms) to keep the 4% that pass.
     KEYS_OF = (
         "(SELECT COALESCE(array_to_tsvector(array_agg(DISTINCT s.k)), ''::tsvector) FROM ("
         "SELECT CASE WHEN m.kind = 'country' THEN 'zc' || lower(m.name) ELSE 'ze' || left(md5(m.name), 16) END "
         "AS k FROM intake_documentmention m WHERE m.document_id = {id} AND m.kind IN ('country', 'event')) s)")
     INSERT = ("INSERT INTO intake_document_fts(document_id, tsv, fdate, fkeys) VALUES (%s, setweight(to_tsvector("
-              "'simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'B') || to_tsvector('simple', %s), %s, "
-              + KEYS_OF.format(id="%s") + ") ON CONFLICT (document_id) DO UPDATE SET tsv = EXCLUDED.tsv, "
-              "fdate = EXCLUDED.fdate, fkeys = EXCLUDED.fkeys")
+              "'simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'B') || to_tsvector('simple', %s) || "
+              + KEYS_OF.format(id="%s") + ", %s, " + KEYS_OF.format(id="%s")
+              + ") ON CONFLICT (document_id) DO UPDATE SET tsv = EXCLUDED.tsv, fdate = EXCLUDED.fdate, "
+              "fkeys = EXCLUDED.fkeys")
+    # new filter keys replace the old ones in ``tsv`` too; rows whose keys are unchanged are left alone (rewriting
+    # ``tsv`` rewrites its TOAST value and its GIN entries)
+    REFRESH = ("UPDATE intake_document_fts f SET fkeys = k.keys, tsv = ts_delete(f.tsv, tsvector_to_array(f.fkeys)) "
+               "|| k.keys FROM (SELECT g.document_id, " + KEYS_OF.format(id="g.document_id")
+               + " AS keys FROM intake_document_fts g{where}) k WHERE f.document_id = k.document_id "
+               "AND f.fkeys <> k.keys")
 
     @staticmethod
     def _row(doc):
@@ -849,33 +879,40 @@ class PostgresBackend(Backend):
         keys = [*date_keys(doc.date), f"zi{doc.pk // ID_BUCKET}"]
         if doc.status == DocumentStatus.DUPLICATE:
             keys.append("xdup")
-        return (doc.pk, index_text(doc.title), index_text(doc.text), " ".join(keys), doc.date, doc.pk)
+        return (doc.pk, index_text(doc.title), index_text(doc.text), " ".join(keys), doc.pk, doc.date, doc.pk)
 
     def refresh_filter_keys(self, ids=None) -> None:
         with connection.cursor() as cur:
             if ids is None:
-                cur.execute("UPDATE intake_document_fts f SET fkeys = " + self.KEYS_OF.format(id="f.document_id"))
+                cur.execute(self.REFRESH.format(where=""))
             elif ids:
-                cur.execute("UPDATE intake_document_fts f SET fkeys = " + self.KEYS_OF.format(id="f.document_id")
-                            + " WHERE f.document_id = ANY(%s)", [list(ids)])
+                cur.execute(self.REFRESH.format(where=" WHERE g.document_id = ANY(%s::bigint[])"), [_pg_ids(ids)])
 
     def filter_ids(self, filters, ids):
         """The filter keys on the index rows of ``ids`` first (primary key lookups), then the rest in SQL."""
         rest, cond, params = self.split_filters(filters)
         if cond and ids:
             with connection.cursor() as cur:
-                cur.execute(f"SELECT f.document_id FROM intake_document_fts f WHERE f.document_id = ANY(%s) AND {cond}",
-                            [list(ids), *params])
+                cur.execute(f"SELECT f.document_id FROM intake_document_fts f WHERE f.document_id = ANY(%s::bigint[]) "
+                            f"AND {cond}", [_pg_ids(ids), *params])
                 ids = [row[0] for row in cur.fetchall()]
         return super().filter_ids(rest, ids)
 
-    def split_filters(self, filters):
-        keys, rest = [], filters
+    def filter_keys(self, filters):
+        """Country ``zc<iso2>`` and event type ``ze<md5, 16 hex>``: lower-case letters and digits only, safe as
+        tsquery input; in ``fkeys`` and in ``tsv`` alike (``KEYS_OF``)."""
+        keys = []
         if filters.country and re.fullmatch(r"[A-Za-z]{2,3}", filters.country):
             keys.append("zc" + filters.country.lower())
-            rest = replace(rest, country="")
         if filters.event:
             keys.append("ze" + hashlib.md5(filters.event.encode(), usedforsecurity=False).hexdigest()[:16])
+        return keys
+
+    def split_filters(self, filters):
+        keys, rest = self.filter_keys(filters), filters
+        if filters.country and re.fullmatch(r"[A-Za-z]{2,3}", filters.country):
+            rest = replace(rest, country="")
+        if filters.event:
             rest = replace(rest, event="")
         conds, params = [], []
         if keys:  # lower-case letters and digits only: safe as tsquery input
@@ -905,7 +942,7 @@ class PostgresBackend(Backend):
                         "(SELECT 1 FROM intake_document d WHERE d.id = f.document_id)")
 
     def id_list_sql(self, ids):
-        return "(SELECT unnest(%s::bigint[]))", [list(ids)]
+        return "(SELECT unnest(%s::bigint[]))", [_pg_ids(ids)]
 
     def match_sql(self, terms, include_duplicates: bool = True):
         sql = "SELECT document_id FROM intake_document_fts WHERE tsv @@ to_tsquery('simple', %s)"
@@ -916,12 +953,16 @@ class PostgresBackend(Backend):
 
     def ranked(self, terms, spec, sort, limit, offset, min_id=None):
         if min_id is not None and sort != "date" and self._window and self._window[-1] == min_id:
+            scores = self._scores or {}
+            if all(i in scores for i in self._window):  # scored by the walk: the same order as the query below
+                order = sorted(self._window, key=lambda i: (-scores[i], -i))[offset:offset + limit]
+                return [(i, scores[i]) for i in order]
             # the window's ids are known (filters applied): rank them without re-checking the match
             with connection.cursor() as cur:
                 cur.execute("SELECT document_id, ts_rank_cd(tsv, to_tsquery('simple', %s)) AS score "
-                            "FROM intake_document_fts WHERE document_id = ANY(%s) "
+                            "FROM intake_document_fts WHERE document_id = ANY(%s::bigint[]) "
                             "ORDER BY score DESC, document_id DESC LIMIT %s OFFSET %s",
-                            [_tsquery(terms), self._window, limit, offset])
+                            [_tsquery(terms), _pg_ids(self._window), limit, offset])
                 return [(row[0], float(row[1] or 0)) for row in cur.fetchall()]
         where, params = self._where(spec, "f.tsv @@ m", [])
         if len(spec) > 6 and spec[5]:
@@ -948,14 +989,16 @@ class PostgresBackend(Backend):
         skips through a common word's postings to the few in the bucket), so a common query reads a few thousand
         postings instead of all of them, and a rare one ends in one GIN bitmap scan."""
         words, full = _tsquery(terms, phrases=False, spec=spec), _tsquery(terms, spec=spec)
+        # a relevance search scores the rows each range returns, in the same query, after its LIMIT (``_scores``,
+        # for ``ranked``): a ranking query of its own looks the window's 1,000 rows up again (2-3 ms). The walk
+        # without the SQL filters below (its matches are filtered afterwards) scores nothing.
+        scores, self._scores = self._scores, None
         # The GIN index answers the words (exactly: no re-check); the id range is written ``+ 0`` so the planner
         # cannot walk the primary key instead, checking every row's tsvector. Phrases (positions: the costly
-        # part, each tsvector is read from TOAST) are checked only inside the range.
-        if any(term.phrase for term in terms):
-            cond = ("CASE WHEN f.document_id + 0 BETWEEN %s AND %s THEN f.tsv @@ to_tsquery('simple', %s) "
-                    "ELSE false END")
-        else:
-            cond = "f.document_id + 0 BETWEEN %s AND %s"
+        # part, each tsvector is read from TOAST) are checked outside the range's query (``OFFSET 0`` keeps the
+        # planner from moving the check into it), on its candidates newest first, until the LIMIT is reached.
+        phrases = any(term.phrase for term in terms)
+        cond = "f.document_id + 0 BETWEEN %s AND %s"
         if not spec[2]:  # near-duplicates are left out inside the index (key ``xdup``)
             words, full = f"({words}) & !xdup", f"({full}) & !xdup"
         row_cond, row_params = (spec[5], spec[6]) if len(spec) > 6 else (None, [])
@@ -963,6 +1006,7 @@ class PostgresBackend(Backend):
             every = self.newest(terms, (None, [], *spec[2:4], None, *spec[5:]), cap)
             if len(every) <= cap:  # few matches: check the filters on them only
                 return self.keep_filtered(spec, every)
+        self._scores = scores
         filtered = (len(spec) > 4 and spec[4] is not None) or bool(row_cond)
         low, high = self.id_span()
         if low is None:
@@ -970,6 +1014,8 @@ class PostgresBackend(Backend):
         matches = None  # the words' matches, estimated when a range's narrowing depends on it (``narrow``)
         if row_cond:  # filter keys and date on the candidate rows (inline), the phrases (TOAST) after them
             cond = f"{row_cond} AND {cond}"
+        score = ", ts_rank_cd(s.tsv, to_tsquery('simple', %s))" if scores is not None else ""
+        score_params = [_tsquery(terms)] if scores is not None else []
         ids: list[int] = []
         with transaction.atomic(), connection.cursor() as cur:
             cur.execute("SET LOCAL enable_seqscan = off")  # a seq scan would read every tsvector
@@ -979,7 +1025,6 @@ class PostgresBackend(Backend):
                     lower = upper - span + 1
                     if lower <= low + span // 4:  # the rest is not much more: take it all
                         lower = low
-                    cond_params = [*row_params, *([lower, upper, full] if "THEN f.tsv" in cond else [lower, upper])]
                     buckets = range(lower // ID_BUCKET, upper // ID_BUCKET + 1)
                     size, id_count = upper - lower + 1, high - low + 1
                     if filtered and matches is None and size * 8 > id_count and size * 3 <= id_count:
@@ -987,6 +1032,11 @@ class PostgresBackend(Backend):
                         matches = self.words_estimate(words, low, high, 2 * (cap + 1))
                     narrowed = f"({words}) & (" + " | ".join(f"zi{b}" for b in buckets) + ")" \
                         if self.narrow(size, id_count, matches or 0, len(buckets)) else words
+                    if narrowed == words and not (len(spec) > 4 and spec[4] is not None):
+                        # GIN hands over every candidate of the whole id span anyway (a rare word, or words with
+                        # the filter keys): one range down to the oldest costs no more, the LIMIT ends it
+                        lower = low
+                    cond_params = [*row_params, lower, upper]
                     where = f"f.tsv @@ to_tsquery('simple', %s) AND {cond}"
                     params = [narrowed, *cond_params]
                     filtered_sql, filtered_params = self.range_filter(spec, lower, upper)
@@ -994,9 +1044,20 @@ class PostgresBackend(Backend):
                         where += f" AND CASE WHEN f.document_id IN ({filtered_sql}) THEN true ELSE false END"
                         params += filtered_params
                     # ``+ 0``: walking the primary key backwards would read every row's tsvector
-                    cur.execute(f"SELECT f.document_id FROM intake_document_fts f WHERE {where} "
-                                "ORDER BY f.document_id + 0 DESC LIMIT %s", [*params, cap + 1 - len(ids)])
-                    ids += [row[0] for row in cur.fetchall()]
+                    sql = (f"SELECT f.document_id, f.tsv FROM intake_document_fts f WHERE {where} "
+                           "ORDER BY f.document_id + 0 DESC")
+                    if phrases:
+                        sql = (f"SELECT s.document_id{score} FROM ({sql} OFFSET 0) s "
+                               "WHERE s.tsv @@ to_tsquery('simple', %s) LIMIT %s")
+                        params = [*score_params, *params, full, cap + 1 - len(ids)]
+                    else:
+                        sql = f"SELECT s.document_id{score} FROM ({sql} LIMIT %s) s"
+                        params = [*score_params, *params, cap + 1 - len(ids)]
+                    cur.execute(sql, params)
+                    rows = sorted(cur.fetchall(), key=lambda row: -row[0])
+                    ids += [row[0] for row in rows]
+                    if scores is not None:
+                        scores.update((row[0], float(row[1] or 0)) for row in rows)
                     if len(ids) > cap or lower <= low:
                         break
                     upper = lower - 1

@@ -514,3 +514,55 @@ def test_filtered_walk_over_wide_ranges(db, monkeypatch):
         low, high = docs[0].pk, docs[-1].pk
         assert estimate("friendship", low, high, 40) == 130
         assert estimate("school", low, high, 40) == 8 * 130 // 40  # 8 of the newest 40
+
+
+def test_filter_keys_are_in_the_full_text_index_too(db):
+    """PostgreSQL: a document's filter keys are in ``tsv`` as well as ``fkeys`` (a filtered query requires them
+    inside the GIN index), replaced there when linking changes them; migration 0008 adds them to existing rows."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL index rows")
+    import importlib
+
+    doc = make_doc("Friendship visit", "friendship visit", mentions=[("country", "JP", {}), ("event", "visit", {})])
+    event_key = get_backend().filter_keys(Filters(event="visit"))[0]
+
+    def keys():
+        with connection.cursor() as cur:
+            cur.execute("SELECT tsvector_to_array(tsv), tsvector_to_array(fkeys) FROM intake_document_fts "
+                        "WHERE document_id = %s", [doc.pk])
+            words, fkeys = cur.fetchone()
+        return {w for w in words if w.startswith(("zc", "ze"))}, set(fkeys)
+
+    assert keys() == ({"zcjp", event_key}, {"zcjp", event_key})
+    DocumentMention.objects.filter(document=doc, kind="country").update(name="FR")
+    refresh_filter_keys([doc.pk])
+    assert keys() == ({"zcfr", event_key}, {"zcfr", event_key})
+    assert ids(search("visit", Filters(country="FR"))) == {doc.pk} and not search("visit", Filters(country="JP")).hits
+    with connection.cursor() as cur:  # a row written before 0008: keys in ``fkeys`` only
+        cur.execute("UPDATE intake_document_fts SET tsv = ts_delete(tsv, tsvector_to_array(fkeys))")
+    assert keys() == (set(), {"zcfr", event_key})
+    migration = importlib.import_module("amity.intake.migrations.0008_fts_filter_keys_in_tsv")
+    with connection.schema_editor() as editor:
+        migration.forwards(None, editor)
+    assert keys() == ({"zcfr", event_key}, {"zcfr", event_key})
+
+
+@pytest.mark.parametrize("cap", [50, 2])
+def test_walk_scores_rank_as_a_ranking_query(corpus, monkeypatch, cap):
+    """PostgreSQL scores the rows of the walk in its own queries (``_scores``): the same hits, order and scores as
+    ranking the window in a query of its own (both back ends: SQLite never scores in the walk)."""
+    from amity.intake import search as search_mod
+
+    monkeypatch.setattr(search_mod, "COUNT_EXACT_LIMIT", cap)
+    monkeypatch.setattr(search_mod, "RANK_WINDOW", cap)
+    queries = ["friendship", '"da nang"', "youth exchange", "scholar*"]
+    scored = [[(h.document.pk, h.score) for h in search(q, limit=2).hits] for q in queries]
+    walk = type(get_backend()).newest
+
+    def unscored(self, *args, **kwargs):
+        self._scores = None
+        return walk(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(get_backend()), "newest", unscored)
+    assert [[(h.document.pk, h.score) for h in search(q, limit=2).hits] for q in queries] == scored
+    assert all(scored)
