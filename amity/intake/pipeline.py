@@ -57,7 +57,7 @@ from amity.intake.models import (
     Source,
     SourceKind,
 )
-from amity.intake.search import refresh_filter_keys
+from amity.intake.search import index_body, refresh_filter_keys, search_fold, tokens
 
 log = logging.getLogger(__name__)
 
@@ -397,10 +397,12 @@ def _prepare_text(doc: Document) -> dict:
     if hashlib.sha256(data).hexdigest() != doc.sha256:
         raise engine.ReadError("stored file does not match its SHA-256 (damaged storage)")
     text, warnings, _kind = engine.read_bytes(data, doc.original_name or "document")
-    signature = minhash(text)
+    words = tokens(text)  # the search index's words: shingled here, indexed as they are (index_body)
+    signature = minhash(text, words)
     return {"text": text, "warnings": warnings, "title": doc.title or guess_title(data, text, doc.format,
                                                                                   doc.original_name),
-            "signature": signature, "keys": band_keys(signature) if signature is not None else None}
+            "signature": signature, "keys": band_keys(signature) if signature is not None else None,
+            "index_body": index_body(text, words)}
 
 
 def _fail_quietly(doc: Document, exc: Exception) -> None:
@@ -455,6 +457,7 @@ def text_batch(docs: list[Document]) -> None:
                     original_id = cid
                     break
         doc.text, doc.title, doc.updated_at, doc.error = p["text"], p["title"][:500], now, ""
+        doc.index_body = p["index_body"]  # read by the search back end's index_many
         if original_id is not None:
             doc.language = _detect(p["text"])
             doc.status, doc.duplicate_of_id = DocumentStatus.DUPLICATE, original_id
@@ -712,10 +715,9 @@ def _process_batch(docs: list[Document]) -> None:
 
 # ---------------------------------------------------------------- near-duplicates
 
-def shingles(text: str) -> set[bytes]:
-    from amity.intake.search import search_fold
-
-    tokens = TOKEN.findall(search_fold(text))
+def shingles(text: str, words: list[str] | None = None) -> set[bytes]:
+    """The 3-word shingles of ``text`` (its search index words, given or computed)."""
+    tokens = words if words is not None else TOKEN.findall(search_fold(text))
     if SHINGLE == 3:  # the same shingles, built without slicing and joining lists
         return {f"{a} {b} {c}".encode() for a, b, c in zip(tokens, tokens[1:], tokens[2:], strict=False)}
     return {" ".join(tokens[i:i + SHINGLE]).encode() for i in range(max(0, len(tokens) - SHINGLE + 1))}
@@ -724,10 +726,10 @@ def shingles(text: str) -> set[bytes]:
 _PERMUTATIONS: list = []
 
 
-def minhash(text: str):
+def minhash(text: str, words: list[str] | None = None):
     from datasketch import MinHash
 
-    grams = shingles(text)
+    grams = shingles(text, words)
     if len(grams) < MIN_SHINGLES:
         return None
     if not _PERMUTATIONS:  # the seeded permutations are the same every time: draw them once per process

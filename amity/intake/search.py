@@ -99,6 +99,18 @@ def index_text(text: str) -> str:
     return " ".join(tokens((text or "")[:MAX_INDEX_CHARS]))
 
 
+def index_body(text: str, words: list[str]) -> tuple[str, str]:
+    """(text, ``index_text(text)``) from the text's ``tokens``, already computed by the pipeline (near-duplicate
+    shingles): set as ``document.index_body``, it spares the back end folding the text again."""
+    return text, (" ".join(words) if len(text) <= MAX_INDEX_CHARS else index_text(text))
+
+
+def _body(doc) -> str:
+    """The document's indexed words: its ``index_body`` if made from its current text, else folded now."""
+    made = getattr(doc, "index_body", None)
+    return made[1] if made is not None and made[0] is doc.text else index_text(doc.text)
+
+
 def date_keys(date: dt.date | None) -> list[str]:
     if date is None:
         return ["znodate"]
@@ -628,7 +640,7 @@ class SQLiteBackend(Backend):
     @staticmethod
     def _row(doc):
         meta = date_keys(doc.date) + (["xdup"] if doc.status == DocumentStatus.DUPLICATE else [])
-        return (doc.pk, index_text(doc.title), index_text(doc.text), " ".join(meta))
+        return (doc.pk, index_text(doc.title), _body(doc), " ".join(meta))
 
     def index(self, doc: Document) -> None:
         self.index_many([doc])
@@ -879,7 +891,7 @@ class PostgresBackend(Backend):
         keys = [*date_keys(doc.date), f"zi{doc.pk // ID_BUCKET}"]
         if doc.status == DocumentStatus.DUPLICATE:
             keys.append("xdup")
-        return (doc.pk, index_text(doc.title), index_text(doc.text), " ".join(keys), doc.pk, doc.date, doc.pk)
+        return (doc.pk, index_text(doc.title), _body(doc), " ".join(keys), doc.pk, doc.date, doc.pk)
 
     def refresh_filter_keys(self, ids=None) -> None:
         with connection.cursor() as cur:

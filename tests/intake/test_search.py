@@ -566,3 +566,15 @@ def test_walk_scores_rank_as_a_ranking_query(corpus, monkeypatch, cap):
     monkeypatch.setattr(type(get_backend()), "newest", unscored)
     assert [[(h.document.pk, h.score) for h in search(q, limit=2).hits] for q in queries] == scored
     assert all(scored)
+
+
+def test_index_body_made_by_the_pipeline_is_used_only_for_its_own_text():
+    from types import SimpleNamespace
+
+    from amity.intake.search import _body, index_body, index_text, tokens
+
+    text = "Hội hữu nghị Việt Nam – Nhật Bản"
+    doc = SimpleNamespace(text=text, index_body=index_body(text, tokens(text)))
+    assert _body(doc) == index_text(text) == "hoi huu nghi viet nam nhat ban"
+    doc.text = "Edited afterwards"  # a stale index_body is not used
+    assert _body(doc) == "edited afterwards"
