@@ -872,11 +872,6 @@ class PostgresBackend(Backend):
         "(SELECT COALESCE(array_to_tsvector(array_agg(DISTINCT s.k)), ''::tsvector) FROM ("
         "SELECT CASE WHEN m.kind = 'country' THEN 'zc' || lower(m.name) ELSE 'ze' || left(md5(m.name), 16) END "
         "AS k FROM intake_documentmention m WHERE m.document_id = {id} AND m.kind IN ('country', 'event')) s)")
-    INSERT = ("INSERT INTO intake_document_fts(document_id, tsv, fdate, fkeys) VALUES (%s, setweight(to_tsvector("
-              "'simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'B') || to_tsvector('simple', %s) || "
-              + KEYS_OF.format(id="%s") + ", %s, " + KEYS_OF.format(id="%s")
-              + ") ON CONFLICT (document_id) DO UPDATE SET tsv = EXCLUDED.tsv, fdate = EXCLUDED.fdate, "
-              "fkeys = EXCLUDED.fkeys")
     # new filter keys replace the old ones in ``tsv`` too; rows whose keys are unchanged are left alone (rewriting
     # ``tsv`` rewrites its TOAST value and its GIN entries)
     REFRESH = ("UPDATE intake_document_fts f SET fkeys = k.keys, tsv = ts_delete(f.tsv, tsvector_to_array(f.fkeys)) "
@@ -944,9 +939,23 @@ class PostgresBackend(Backend):
         with connection.cursor() as cur:
             cur.execute("DELETE FROM intake_document_fts WHERE document_id = %s", [doc_id])
 
+    # the index rows of many documents in one statement (a batch of the pipeline: parsed and planned once)
+    INSERT_MANY = ("INSERT INTO intake_document_fts(document_id, tsv, fdate, fkeys) SELECT v.id, "
+                   "setweight(to_tsvector('simple', v.title), 'A') || setweight(to_tsvector('simple', v.body), 'B') "
+                   "|| to_tsvector('simple', v.keys) || " + KEYS_OF.format(id="v.id") + ", v.fdate, "
+                   + KEYS_OF.format(id="v.id") + " FROM (SELECT id::bigint, title::text, body::text, keys::text, "
+                   "fdate::date FROM (VALUES {values}) AS r(id, title, body, keys, fdate)) v "
+                   "ON CONFLICT (document_id) DO UPDATE SET tsv = EXCLUDED.tsv, fdate = EXCLUDED.fdate, "
+                   "fkeys = EXCLUDED.fkeys")
+
     def index_many(self, docs) -> None:
+        rows = [self._row(d) for d in docs]
         with connection.cursor() as cur:
-            cur.executemany(self.INSERT, [self._row(d) for d in docs])
+            for start in range(0, len(rows), 200):
+                chunk = rows[start:start + 200]
+                cur.execute(self.INSERT_MANY.format(values=", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))),
+                            [value for pk, title, body, keys, _pk, date, _pk2 in chunk
+                             for value in (pk, title, body, keys, date)])
 
     def prune(self) -> None:
         with connection.cursor() as cur:
