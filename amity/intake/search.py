@@ -727,7 +727,10 @@ class SQLiteBackend(Backend):
         import math
 
         with connection.cursor() as cur:
-            cur.execute("SELECT rowid, title, body, meta FROM intake_document_fts WHERE rowid IN "
+            # The rows from the FTS5 table's content shadow table (``%_content``: id, then the columns in their
+            # declared order: title, body, meta), read by primary key: a third of the time of the same rows
+            # through the virtual table (1,000 rows: 5 against 15 ms at 100k).
+            cur.execute("SELECT id, c0, c1, c2 FROM intake_document_fts_content WHERE id IN "
                         "(SELECT value FROM json_each(%s))", [json.dumps(ids)])
             rows = cur.fetchall()
             # FTS5's own averages record (rows, then tokens per column, as varints): bm25's average length
@@ -736,6 +739,7 @@ class SQLiteBackend(Backend):
         totals = _varints(bytes(record[0])) if record else []
         # " w" followed by a space (a lookahead, so adjacent repeats each count); a prefix: " w" alone
         patterns = [re.compile(" " + re.escape(" ".join(t.tokens)) + ("" if t.prefix else "(?= )")) for t in terms]
+        counters = [_term_counter(t, p) for t, p in zip(terms, patterns, strict=True)]
         idf = [1.0] * len(terms)
         if len(terms) > 1:
             low, high = self.id_span()
@@ -749,7 +753,7 @@ class SQLiteBackend(Backend):
         for doc_id, title, body, meta in rows:
             title, body = f" {title or ''} ", f" {body or ''} "
             length = title.count(" ") + body.count(" ") - 2 + len((meta or "").split())
-            parsed.append((doc_id, [5 * len(p.findall(title)) + len(p.findall(body)) for p in patterns], length))
+            parsed.append((doc_id, [5 * count(title) + count(body) for count in counters], length))
         if len(totals) > 1 and totals[0]:
             average = sum(totals[1:]) / totals[0]
         else:
@@ -854,6 +858,20 @@ def _pg_ids(ids) -> str:
     """Document ids (integers) as one PostgreSQL array literal, for ``%s::bigint[]``: psycopg would adapt a list
     of 1,000 ids element by element, about a millisecond per query."""
     return "{" + ",".join(map(str, map(int, ids))) + "}"
+
+
+def _term_counter(term, pattern):
+    """How often ``term`` occurs in an indexed text (" " + tokens joined by single spaces + " "): what
+    ``len(pattern.findall(text))`` gives, with ``str.count`` where that is the same number (10x faster over the
+    rank window's 3 MB). A prefix " w" cannot overlap itself (one space, at its start); a word " w " can only with
+    a repeat (" w w "), left to the pattern."""
+    key = " " + " ".join(term.tokens)
+    if term.prefix and len(term.tokens) == 1:
+        return lambda text: text.count(key)
+    if not term.prefix and len(term.tokens) == 1:
+        whole, repeat = key + " ", key + key + " "
+        return lambda text: len(pattern.findall(text)) if repeat in text else text.count(whole)
+    return lambda text: len(pattern.findall(text))
 
 
 class PostgresBackend(Backend):

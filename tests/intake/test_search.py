@@ -578,3 +578,18 @@ def test_index_body_made_by_the_pipeline_is_used_only_for_its_own_text():
     assert _body(doc) == index_text(text) == "hoi huu nghi viet nam nhat ban"
     doc.text = "Edited afterwards"  # a stale index_body is not used
     assert _body(doc) == "edited afterwards"
+
+
+@given(st.lists(st.sampled_from(["w", "wa", "aw", "a", "b", "w w"]), max_size=30),
+       st.sampled_from([(("w",), False), (("w",), True), (("a", "w"), False), (("w", "w"), False)]))
+def test_term_counts_are_the_rank_windows_pattern_counts(words, spec):
+    """``_term_counter`` (str.count where it gives the same number) against the pattern it stands for."""
+    import re
+
+    from amity.intake.search import Term, _term_counter
+
+    tokens, prefix = spec
+    term = Term(tokens, prefix)
+    pattern = re.compile(" " + re.escape(" ".join(tokens)) + ("" if prefix else "(?= )"))
+    text = " " + " ".join(words) + " "
+    assert _term_counter(term, pattern)(text) == len(pattern.findall(text))
