@@ -202,3 +202,19 @@ def test_two_processes_racing_run_the_job_once(monkeypatch):
         t.join(10)
     assert sorted(results) == ["done", "skipped"] and CALLS == ["race"]
     assert PeriodicRun.objects.get(job="race").status == "done"
+
+
+@pytest.mark.django_db
+def test_optimize_database_refreshes_the_planner_statistics():
+    """A fresh connection's PRAGMA optimize analyses nothing: the job runs ANALYZE (sampled on SQLite)."""
+    from django.db import connection
+
+    from amity.core.periodic import optimize_database
+    from amity.partners.models import Country
+
+    Country.objects.create(iso2="JP", iso3="JPN", name_en="Japan")
+    assert optimize_database().startswith("ANALYZE")
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cur:
+            cur.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'partners_country'")
+            assert cur.fetchone()[0] >= 1
