@@ -450,6 +450,11 @@ class Backend:
     def size_bytes(self) -> int | None:
         return None
 
+    def browse_page(self, filters: Filters, offset: int, limit: int) -> list[int] | None:
+        """The ids of one page of the unfiltered document list (newest first), where the back end needs its own
+        query for it; None: the ORM's."""
+        return None
+
     # shared -------------------------------------------------------------
     def search(self, query: str, filters: Filters | None = None, *, sort: str = "relevance", limit: int = 20,
                offset: int = 0, facets: bool = True) -> SearchResult:
@@ -471,7 +476,12 @@ class Backend:
                 found = Document.objects.defer("extraction").in_bulk(page)
                 docs = [found[i] for i in page if i in found]
             else:
-                docs = list(base.order_by("-date", "-id").defer("extraction")[offset:offset + limit])
+                page = self.browse_page(filters, offset, limit)
+                if page is None:
+                    docs = list(base.order_by("-date", "-id").defer("extraction")[offset:offset + limit])
+                else:
+                    found = Document.objects.defer("extraction").in_bulk(page)
+                    docs = [found[i] for i in page if i in found]
             hits = [SearchHit(d, 0.0, escape(d.text[:SNIPPET_CHARS]), escape(str(d))) for d in docs]
             facet_data = {}
             if facets:
@@ -655,6 +665,18 @@ class SQLiteBackend(Backend):
     def unindex(self, doc_id: int) -> None:
         with connection.cursor() as cur:
             cur.execute("DELETE FROM intake_document_fts WHERE rowid = %s", [doc_id])
+
+    def browse_page(self, filters, offset, limit):
+        """Down the date index, checking each row's status (``+status``): left to itself, SQLite answers "status
+        IN (every status but duplicate)" from the status index and sorts every document (1M: 2.4-7.9 s instead
+        of 8 ms) whenever its statistics are missing or sampled."""
+        if filters.active:
+            return None
+        where, params = ("", []) if filters.include_duplicates else (" WHERE +status <> %s", [DocumentStatus.DUPLICATE])
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT id FROM intake_document{where} ORDER BY date DESC, id DESC LIMIT %s OFFSET %s",
+                        [*params, limit, offset])
+            return [row[0] for row in cur.fetchall()]
 
     def prune(self) -> None:
         with connection.cursor() as cur:
