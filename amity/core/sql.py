@@ -25,3 +25,10 @@ def rows_where_in(model, columns: tuple[str, ...], column: str, values: list) ->
             cur.execute(f"{head} IN ({', '.join(['%s'] * len(chunk))})", chunk)
             out.extend(cur.fetchall())
     return out
+
+
+def chunks(values, size: int = 900):
+    """``values`` sorted, in lists of at most ``size`` (SQLite binds at most 999 parameters a statement)."""
+    values = sorted(values)
+    for start in range(0, len(values), size):
+        yield values[start:start + size]

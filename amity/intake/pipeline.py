@@ -38,7 +38,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from amity.core.gcpause import collector_paused
-from amity.core.sql import rows_where_in
+from amity.core.sql import chunks, rows_where_in
 from amity.extract.normalize import fold
 from amity.intake import dating, engine
 from amity.intake.inputs import InputError, Item, count_files, iter_bytes, iter_path, iter_url, load_item
@@ -57,7 +57,7 @@ from amity.intake.models import (
     Source,
     SourceKind,
 )
-from amity.intake.search import index_body, refresh_filter_keys, search_fold, tokens
+from amity.intake.search import index_body, refresh_filter_keys, tokens
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,6 @@ BANDS, ROWS = 20, 5
 SHINGLE = 3
 NEAR_DUP_THRESHOLD = 0.7
 MIN_SHINGLES = 20
-TOKEN = re.compile(r"[^\W_]+")
 
 
 # ---------------------------------------------------------------- storage
@@ -189,7 +188,7 @@ def store_items(entries: list[tuple[Item, Source | None]], *, owner=None, user=N
         else:
             shas[i] = hashlib.sha256(item.data).hexdigest()
     existing: dict[str, Document] = {}
-    for chunk in _chunked(sorted(set(shas.values())), 500):
+    for chunk in chunks(set(shas.values()), 500):
         existing.update((d.sha256, d) for d in Document.objects.filter(sha256__in=chunk)
                         .only("id", "sha256", "status", "title", "original_name").order_by())
     first: dict[str, int] = {}  # sha -> the batch's item that stores it
@@ -214,11 +213,6 @@ def store_items(entries: list[tuple[Item, Source | None]], *, owner=None, user=N
     for i, doc in new:
         outcomes[i] = Outcome(ItemStatus.ADDED, "", doc)
     return outcomes
-
-
-def _chunked(values: list, size: int):
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
 
 
 def _new_document(item: Item, sha: str, *, source=None, owner=None, user=None) -> Document:
@@ -717,10 +711,10 @@ def _process_batch(docs: list[Document]) -> None:
 
 def shingles(text: str, words: list[str] | None = None) -> set[bytes]:
     """The 3-word shingles of ``text`` (its search index words, given or computed)."""
-    tokens = words if words is not None else TOKEN.findall(search_fold(text))
+    words = words if words is not None else tokens(text)
     if SHINGLE == 3:  # the same shingles, built without slicing and joining lists
-        return {f"{a} {b} {c}".encode() for a, b, c in zip(tokens, tokens[1:], tokens[2:], strict=False)}
-    return {" ".join(tokens[i:i + SHINGLE]).encode() for i in range(max(0, len(tokens) - SHINGLE + 1))}
+        return {f"{a} {b} {c}".encode() for a, b, c in zip(words, words[1:], words[2:], strict=False)}
+    return {" ".join(words[i:i + SHINGLE]).encode() for i in range(max(0, len(words) - SHINGLE + 1))}
 
 
 _PERMUTATIONS: list = []

@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from amity.core.dateranges import merged_ranges
+from amity.core.sql import chunks
 
 WINDOW_DAYS = 28
 Z_THRESHOLD = 3.0
@@ -276,7 +277,7 @@ def evaluate_many(days: dict[dt.date, dict[str, set[int]]], *, window: int = WIN
         if not ids:
             continue
         counts: dict[int, dict[dt.date, int]] = defaultdict(dict)  # documents per partner and day
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             of_chunk = mentions.filter(**{f"{attr}_id__in": chunk})  # the IN list resolved once per chunk
             for pid, date, n in (_dated(of_chunk).filter(in_windows).order_by()
                                  .values_list(f"{attr}_id", "document__date")
@@ -295,7 +296,7 @@ def evaluate_many(days: dict[dt.date, dict[str, set[int]]], *, window: int = WIN
         unknown = {pid for day in days for pid in days[day].get(attr) or ()
                    if counts.get(pid, {}).get(day) and not any(d < day for d in counts[pid])}
         first_seen = {}
-        for chunk in _chunks(unknown):
+        for chunk in chunks(unknown):
             of_chunk = mentions.filter(**{f"{attr}_id__in": chunk})
             first_seen.update(_dated(of_chunk).order_by()
                               .values_list(f"{attr}_id").annotate(first=Min("document__date"))
@@ -332,7 +333,7 @@ def evaluate_many(days: dict[dt.date, dict[str, set[int]]], *, window: int = WIN
         if found:
             today: dict[tuple[int, dt.date], set[int]] = defaultdict(set)
             found_days = sorted({r.documents[0] for r in found})
-            for chunk in _chunks({r.partner_id for r in found}):
+            for chunk in chunks({r.partner_id for r in found}):
                 for pid, date, doc_id in _day_rows(mentions.filter(**{f"{attr}_id__in": chunk}), attr,
                                                    [(d, d) for d in found_days], undated=any_undated):
                     today[pid, date].add(doc_id)
@@ -341,12 +342,6 @@ def evaluate_many(days: dict[dt.date, dict[str, set[int]]], *, window: int = WIN
                 r.documents = sorted(today[r.partner_id, day])
                 out[day].append(r)
     return out
-
-
-def _chunks(values, size: int = 900):
-    values = sorted(values)
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
 
 
 def store_many(days: dict[dt.date, dict[str, set[int]]], results: dict[dt.date, list[Result]]) -> list:
@@ -367,7 +362,7 @@ def store_many(days: dict[dt.date, dict[str, set[int]]], results: dict[dt.date, 
             mine = {day: [r for r in results.get(day, ()) if r.attr == attr] for day in days}
             objects = model.objects.in_bulk({r.partner_id for rs in mine.values() for r in rs})
             existing = []
-            for chunk in _chunks(ids):
+            for chunk in chunks(ids):
                 existing.extend(Signal.objects.filter(partner_type=ct, date__in=list(days), partner_id__in=chunk)
                                 .values_list("id", "date", "partner_id"))
             keep: dict[dt.date, set[int]] = defaultdict(set)

@@ -29,7 +29,7 @@ from amity.core import permissions
 from amity.core.dateranges import merged_ranges
 from amity.core.gcpause import collector_paused
 from amity.core.models import Citation, JournalNote, Source
-from amity.core.sql import rows_where_in
+from amity.core.sql import chunks, rows_where_in
 from amity.extract.normalize import fold, fold_aligned
 from amity.suggestions.matching import EXACT, PROPOSE_AT, Indexes
 from amity.suggestions.models import Kind, RejectedFingerprint, Status, Suggestion, SuggestionEvidence
@@ -404,12 +404,6 @@ def _new_suggestion(kind, fp, label, payload, date) -> Suggestion:
     return suggestion
 
 
-def _chunks(values, size: int = 900):
-    values = sorted(values)
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
-
-
 def _flush_many(builders: list[Builder]) -> None:
     """Write what the builders recorded, in their order, as if their documents had been processed one after
     the other: a fact of a later document finds the suggestion an earlier one created (one more source)."""
@@ -421,9 +415,9 @@ def _flush_many(builders: list[Builder]) -> None:
     fps = {c[1] for _b, cs in calls for c in cs}
     rejected: set[str] = set()
     known: dict[str, Suggestion] = {}
-    for chunk in _chunks(fps):
+    for chunk in chunks(fps):
         rejected.update(fp for (fp,) in rows_where_in(RejectedFingerprint, ("fingerprint",), "fingerprint", chunk))
-    for chunk in _chunks(fps - rejected):
+    for chunk in chunks(fps - rejected):
         known.update((s.fingerprint, s) for s in _suggestions_by_fingerprint(chunk))
     doc_ids = {b.document.pk for b, _cs in calls}
     has_evidence = set(SuggestionEvidence.objects.filter(document_id__in=doc_ids)
@@ -504,7 +498,7 @@ def _write(w, builders) -> None:
             _write_one_by_one(w, builders)
             return
         by_fp = {s.fingerprint: s for s in w.new}
-        for chunk in _chunks(by_fp):  # their ids (the fingerprint is unique)
+        for chunk in chunks(by_fp):  # their ids (the fingerprint is unique)
             for pk, fp in rows_where_in(Suggestion, ("id", "fingerprint"), "fingerprint", chunk):
                 by_fp[fp].pk = pk
     links = {(s.pk, c.pk) for s, c in w.countries}
