@@ -419,8 +419,16 @@ def _update_signals(attr: str, changed: list) -> list:
             for signal, _r in changed:
                 signal._state.adding = False
             return [s for s, _r in changed]
+    return _store_one_by_one(attr, changed)  # some deleted meanwhile
+
+
+def _store_one_by_one(attr: str, signals: list) -> list:
+    """The batch writers' fallback when another process wrote or deleted one of their signals meanwhile: each
+    (signal, result) through update_or_create, its documents set, watchers told of the ones created."""
+    from amity.monitor.models import Signal
+
     stored = []
-    for signal, r in changed:  # some deleted meanwhile: what update_or_create does, one by one
+    for signal, r in signals:
         fields = {f: getattr(signal, f) for f in _SIGNAL_FIELDS}
         found, created = Signal.objects.update_or_create(
             partner_type_id=signal.partner_type_id, partner_id=signal.partner_id, date=signal.date, defaults=fields)
@@ -446,17 +454,7 @@ def _create_signals(attr: str, fresh: list) -> list:
                                          for signal, r in zip(created, (r for _s, r in fresh), strict=True)
                                          for doc_id in r.documents])
     except IntegrityError:
-        created = []
-        for signal, r in fresh:
-            fields = {f: getattr(signal, f) for f in _SIGNAL_FIELDS}
-            stored, was_created = Signal.objects.update_or_create(
-                partner_type_id=signal.partner_type_id, partner_id=signal.partner_id, date=signal.date,
-                defaults=fields)
-            stored.documents.set(r.documents)
-            created.append(stored)
-            if was_created:
-                notify_watchers(attr, stored)
-        return created
+        return _store_one_by_one(attr, fresh)
     from amity.monitor.models import Watchlist
 
     field = WATCH_FIELDS[attr]
