@@ -148,12 +148,10 @@ def _insert_document(doc: Document) -> None:
 
 def store_item(item: Item, *, source: Source | None = None, owner=None, user=None) -> Outcome:
     """Store the bytes of ``item`` and create its document (status new). Same bytes -> skipped."""
-    if item.error:
-        return Outcome(ItemStatus.FAILED, item.error)
-    data = item.data or b""
-    if not data.strip():
-        return Outcome(ItemStatus.FAILED, "empty file")
-    sha = hashlib.sha256(data).hexdigest()
+    unstorable = _unstorable(item)
+    if unstorable is not None:
+        return unstorable
+    sha = hashlib.sha256(item.data).hexdigest()
     existing = _by_sha(sha)
     if existing is not None:
         return Outcome(ItemStatus.SKIPPED, "", existing)  # message set by the caller (pending or not)
@@ -170,6 +168,15 @@ def store_item(item: Item, *, source: Source | None = None, owner=None, user=Non
     return Outcome(ItemStatus.ADDED, "", doc)
 
 
+def _unstorable(item: Item) -> Outcome | None:
+    """The failure of an item that cannot be stored (an error while reading it, no content); None if it can."""
+    if item.error:
+        return Outcome(ItemStatus.FAILED, item.error)
+    if not (item.data or b"").strip():
+        return Outcome(ItemStatus.FAILED, "empty file")
+    return None
+
+
 STORE_BUDGET = 32 * 1024 * 1024  # bytes of loaded items held for one storage batch
 
 
@@ -181,11 +188,8 @@ def store_items(entries: list[tuple[Item, Source | None]], *, owner=None, user=N
     outcomes: list[Outcome | None] = [None] * len(entries)
     shas: dict[int, str] = {}
     for i, (item, _source) in enumerate(entries):
-        if item.error:
-            outcomes[i] = Outcome(ItemStatus.FAILED, item.error)
-        elif not (item.data or b"").strip():
-            outcomes[i] = Outcome(ItemStatus.FAILED, "empty file")
-        else:
+        outcomes[i] = _unstorable(item)
+        if outcomes[i] is None:
             shas[i] = hashlib.sha256(item.data).hexdigest()
     existing: dict[str, Document] = {}
     for chunk in chunks(set(shas.values()), 500):
