@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from amity.core.dateranges import merged_ranges
-from amity.core.sql import chunks
+from amity.core.sql import chunks, update_rows
 
 WINDOW_DAYS = 28
 Z_THRESHOLD = 3.0
@@ -397,22 +397,14 @@ _SIGNAL_FIELDS = ("kind", "label", "count", "baseline_mean", "baseline_std", "z"
 def _update_signals(attr: str, changed: list) -> list:
     """Rewrite existing signals (their figures and documents) in a few statements; one by one
     (update_or_create) if one of them was deleted meanwhile."""
-    from django.db import connection
-
     from amity.intake.pipeline import _Row, insert_rows
     from amity.monitor.models import Signal
 
     if not changed:
         return []
-    qn = connection.ops.quote_name
     through = Signal.documents.through
-    sql = (f"UPDATE {qn(Signal._meta.db_table)} SET "
-           f"{', '.join(f'{qn(f)} = %s' for f in _SIGNAL_FIELDS)} WHERE {qn('id')} = %s")
     with transaction.atomic():
-        with connection.cursor() as cur:
-            cur.executemany(sql, [[getattr(s, f) for f in _SIGNAL_FIELDS] + [s.pk] for s, _r in changed])
-            done = cur.rowcount
-        if done == len(changed):
+        if update_rows(Signal, [s for s, _r in changed], list(_SIGNAL_FIELDS)) == len(changed):
             through.objects.filter(signal_id__in=[s.pk for s, _r in changed])._raw_delete(through.objects.db)
             insert_rows(through, [_Row(signal_id=s.pk, document_id=doc_id)
                                   for s, r in changed for doc_id in r.documents])

@@ -29,7 +29,7 @@ from amity.core import permissions
 from amity.core.dateranges import merged_ranges
 from amity.core.gcpause import collector_paused
 from amity.core.models import Citation, JournalNote, Source
-from amity.core.sql import chunks, rows_where_in
+from amity.core.sql import chunks, in_values, rows_where_in, update_rows
 from amity.extract.normalize import fold, fold_aligned
 from amity.suggestions.matching import EXACT, PROPOSE_AT, Indexes
 from amity.suggestions.models import Kind, RejectedFingerprint, Status, Suggestion, SuggestionEvidence
@@ -437,11 +437,10 @@ def _suggestions_by_fingerprint(fingerprints: list) -> list[Suggestion]:
     ``= ANY(array)``: the server parses a long IN list value by value."""
     from django.db import connection
 
+    condition, params = in_values(fingerprints)
     qn = connection.ops.quote_name
-    sql = f"SELECT * FROM {qn(Suggestion._meta.db_table)} WHERE {qn('fingerprint')} "
-    if connection.vendor == "postgresql":
-        return list(Suggestion.objects.raw(sql + "= ANY(%s)", [list(fingerprints)]))
-    return list(Suggestion.objects.raw(sql + f"IN ({', '.join(['%s'] * len(fingerprints))})", list(fingerprints)))
+    return list(Suggestion.objects.raw(
+        f"SELECT * FROM {qn(Suggestion._meta.db_table)} WHERE {qn('fingerprint')} {condition}", params))
 
 
 def _windows(field: str, dates) -> Q:
@@ -518,20 +517,11 @@ def _write(w, builders) -> None:
 
 
 def _update_payloads(suggestions: list[Suggestion]) -> None:
-    """``save(update_fields=["payload", "updated_at"])`` for each, through one prepared UPDATE."""
-    from django.db import connection
-
-    qn = connection.ops.quote_name
-    payload, updated = Suggestion._meta.get_field("payload"), Suggestion._meta.get_field("updated_at")
+    """``save(update_fields=["payload", "updated_at"])`` for each, in one statement."""
     now = timezone.now()
-    rows = []
     for suggestion in suggestions:
         suggestion.updated_at = now
-        rows.append([payload.get_db_prep_save(suggestion.payload, connection),
-                     updated.get_db_prep_save(now, connection), suggestion.pk])
-    with connection.cursor() as cur:
-        cur.executemany(f"UPDATE {qn(Suggestion._meta.db_table)} SET {qn(payload.column)} = %s, "
-                        f"{qn(updated.column)} = %s WHERE {qn('id')} = %s", rows)
+    update_rows(Suggestion, suggestions, ["payload", "updated_at"])
 
 
 def _write_one_by_one(w, builders) -> None:
