@@ -262,7 +262,15 @@ def child_ingest(n: int, n_pipeline: int) -> dict:
     def timed_run(folder: Path, count: int) -> dict:
         server0 = _server_cpu(connection)
         start, cpu0 = time.perf_counter(), time.process_time()
-        run = pipeline.execute_run(pipeline.create_run(paths=[folder]))
+        profile_to = os.environ.get("AMITY_BENCH_PROFILE")  # a file: cProfile the timed run into it
+        if profile_to:
+            import cProfile
+
+            with cProfile.Profile() as prof:
+                run = pipeline.execute_run(pipeline.create_run(paths=[folder]))
+            prof.dump_stats(f"{profile_to}.{connection.vendor}")
+        else:
+            run = pipeline.execute_run(pipeline.create_run(paths=[folder]))
         elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu0
         out = {"docs": count, "seconds": round(elapsed, 2), "docs_per_s": round(count / elapsed, 1),
                "cpu_seconds": round(cpu, 2), "docs_per_cpu_s": round(count / cpu, 1), "added": run.added,
@@ -274,6 +282,7 @@ def child_ingest(n: int, n_pipeline: int) -> dict:
                        docs_per_cpu_s_with_server=round(count / (cpu + backend), 1))
         return out
 
+    stages = _stage_timers(pipeline) if os.environ.get("AMITY_BENCH_STAGES") else None
     pipeline.execute_run(pipeline.create_run(texts=[make_article(10**6)["text"]]))  # warm up (gazetteer load)
     # 0. calibration: the extraction engine alone on 200 of the articles (how fast this core is right now)
     from amity.intake import engine
@@ -290,6 +299,9 @@ def child_ingest(n: int, n_pipeline: int) -> dict:
            "engine_cpu_ms_per_doc": round(engine_ms, 2), "cpu_ms_per_doc": round(main["cpu_seconds"] * 1000 / n, 2),
            "hooks": [getattr(h, "__module__", "") + "." + getattr(h, "__qualname__", repr(h)) for h in hooks],
            "with_hooks": dict(main)}  # the same figures, for readers of the older report layout
+    if stages is not None:
+        out["stages_cpu_ms_per_doc"] = {name: round(sec * 1000 / n, 2) for name, sec in stages.items()}
+        stages.clear()
     # 2. secondary: the intake pipeline alone (hooks removed), on further new documents
     if n_pipeline:
         pipeline.POST_EXTRACT_HOOKS[:] = []
@@ -510,6 +522,36 @@ def pg_admin(sql: str) -> None:
 
 def kept_pg_db(args) -> str:
     return f"amity_bench_search_{args.search_docs}"
+
+
+def _stage_timers(pipeline) -> dict:
+    """AMITY_BENCH_STAGES=1: process CPU seconds spent inside each pipeline step and hook (inclusive), reset
+    after the warm-up; reported per document of the main run."""
+    from amity.intake import engine
+
+    totals: dict[str, float] = {}
+
+    def timed(name, fn):
+        def wrapper(*args, **kwargs):
+            t0 = time.process_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                totals[name] = totals.get(name, 0.0) + time.process_time() - t0
+        wrapper.__wrapped__ = fn
+        return wrapper
+
+    for name in ("store_items", "text_batch", "link_batch", "hooks_batch", "minhash", "_prepare_text"):
+        setattr(pipeline, name, timed(name, getattr(pipeline, name)))
+    pipeline.engine.extract = timed("engine.extract", engine.extract)
+    for i, hook in enumerate(pipeline.POST_EXTRACT_HOOKS):
+        label = getattr(hook, "__module__", "").rsplit(".", 1)[-1] + "." + getattr(hook, "__name__", str(i))
+        batch = getattr(hook, "batch", None)
+        hook_wrapper = timed(label, hook)
+        if batch is not None:
+            hook_wrapper.batch = timed(label, batch)
+        pipeline.POST_EXTRACT_HOOKS[i] = hook_wrapper
+    return totals
 
 
 def run_child(db: str, phase: str, args) -> dict:
